@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kscope_compat.h - the one place where kscope adapts to kernel versions.
+ *
+ * kscope targets Debian 12's Linux 6.1. Where an API it uses changed
+ * name or shape across releases, the wrapper lives here, one per API,
+ * so that no LINUX_VERSION_CODE test appears in the logic.
+ */
+#ifndef _KSCOPE_COMPAT_H
+#define _KSCOPE_COMPAT_H
+
+#include <linux/export.h>
+#include <linux/version.h>
+#include <linux/proc_fs.h>
+#include <linux/sched.h>
+
+#if KERNEL_VERSION(6, 1, 0) > LINUX_VERSION_CODE
+#error "kscope needs Linux 6.1 or later"
+#endif
+
+/*
+ * Symbol namespaces are bare identifiers up to 6.12 and strings from
+ * 6.13 on.
+ */
+#if KERNEL_VERSION(6, 13, 0) <= LINUX_VERSION_CODE
+#define KSCOPE_KUNIT_NS "EXPORTED_FOR_KUNIT_TESTING"
+#else
+#define KSCOPE_KUNIT_NS EXPORTED_FOR_KUNIT_TESTING
+#endif
+
+/*
+ * EXPORT_SYMBOL_IF_KUNIT() exports a helper to kscope_kunit.ko only on
+ * kernels built with CONFIG_KUNIT, in the namespace upstream's
+ * <kunit/visibility.h> uses; that header is missing from early 6.1
+ * releases, so kscope defines the same thing when it is absent.
+ */
+#ifndef EXPORT_SYMBOL_IF_KUNIT
+#if IS_ENABLED(CONFIG_KUNIT)
+#define EXPORT_SYMBOL_IF_KUNIT(sym) EXPORT_SYMBOL_NS_GPL(sym, KSCOPE_KUNIT_NS)
+#else
+#define EXPORT_SYMBOL_IF_KUNIT(sym)
+#endif
+#endif
+
+#define KSCOPE_IMPORT_KUNIT_NS() MODULE_IMPORT_NS(KSCOPE_KUNIT_NS)
+
+/**
+ * kscope_task_raw_state() - the task's scheduler state word
+ * @p: task
+ *
+ * task_struct::state became __state in 5.14; 6.1 has __state.
+ */
+static inline unsigned int kscope_task_raw_state(const struct task_struct *p)
+{
+	return READ_ONCE(p->__state);
+}
+
+#endif /* _KSCOPE_COMPAT_H */

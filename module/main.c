@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kscope - what the kernel knows about tasks, CPU time, memory cgroups,
+ * hangs and packets, as files under /proc/kscope/.
+ *
+ * main.c: module init and exit, /proc/kscope/ and its top-level files.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/init.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/utsname.h>
+
+#include "kscope.h"
+#include "kscope_compat.h"
+
+/**
+ * struct kscope_feature - an optional kernel facility kscope uses
+ * @name: short name
+ * @enabled: whether this kernel has it
+ * @what: what depends on it
+ */
+struct kscope_feature {
+	const char *name;
+	bool enabled;
+	const char *what;
+};
+
+static const struct kscope_feature kscope_features[] = {
+	{ "schedstats",	IS_ENABLED(CONFIG_SCHEDSTATS),
+	  "sleep/block/wait statistics (runtime switch: kernel.sched_schedstats)" },
+	{ "sched_debug", IS_ENABLED(CONFIG_SCHED_DEBUG),
+	  "the fields /proc/<pid>/sched shows" },
+	{ "memcg",	IS_ENABLED(CONFIG_MEMCG),
+	  "memory cgroup usage, limits and LRU sizes" },
+	{ "hung_task",	IS_ENABLED(CONFIG_DETECT_HUNG_TASK),
+	  "khungtaskd's last_switch_count and timeout" },
+	{ "netfilter",	IS_ENABLED(CONFIG_NETFILTER),
+	  "packet-triggered fault injection" },
+	{ "kunit",	IS_ENABLED(CONFIG_KUNIT),
+	  "kscope_kunit.ko self-tests" },
+};
+
+static int kscope_version_show(struct seq_file *m, void *v)
+{
+	const struct kscope_feature *f;
+
+	seq_printf(m, "kscope: %s\n", KSCOPE_VERSION);
+	seq_printf(m, "kernel: %s\n", init_utsname()->release);
+	for (f = kscope_features;
+	     f < kscope_features + ARRAY_SIZE(kscope_features); f++)
+		seq_printf(m, "feature: %-12s %-3s %s\n", f->name,
+			   f->enabled ? "yes" : "no", f->what);
+	return 0;
+}
+
+static int kscope_version_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, kscope_version_show, NULL);
+}
+
+const struct proc_ops kscope_version_proc_ops = {
+	.proc_open	= kscope_version_open,
+	.proc_read_iter	= seq_read_iter,
+	.proc_lseek	= seq_lseek,
+	.proc_release	= single_release,
+};
+
+/**
+ * struct kscope_file - a file directly under /proc/kscope/
+ * @name: file name
+ * @mode: file mode
+ * @ops: its proc_ops
+ *
+ * A new top-level file is one row of kscope_files[].
+ */
+struct kscope_file {
+	const char *name;
+	umode_t mode;
+	const struct proc_ops *ops;
+};
+
+static const struct kscope_file kscope_files[] = {
+	{ "version",	0444, &kscope_version_proc_ops },
+	{ "tasks",	0444, &kscope_tasks_proc_ops },
+	{ "watch",	0666, &kscope_watch_proc_ops },
+};
+
+/**
+ * struct kscope_part - a part of kscope with state to set up and tear down
+ * @name: for the log
+ * @init: called at load, after /proc/kscope/ exists and before the
+ *        top-level files do
+ * @exit: called at unload, after the top-level files are gone, so that
+ *        no open of them can reach a part that is going away
+ */
+struct kscope_part {
+	const char *name;
+	int (*init)(struct proc_dir_entry *root);
+	void (*exit)(void);
+};
+
+static const struct kscope_part kscope_parts[] = {
+	{ "watch", kscope_watch_init, kscope_watch_exit },
+};
+
+static struct proc_dir_entry *kscope_root;
+static struct proc_dir_entry *kscope_entries[ARRAY_SIZE(kscope_files)];
+
+static void kscope_parts_exit(unsigned int n)
+{
+	while (n--)
+		kscope_parts[n].exit();
+}
+
+static void kscope_files_remove(unsigned int n)
+{
+	while (n--)
+		proc_remove(kscope_entries[n]);
+}
+
+static int __init kscope_init(void)
+{
+	unsigned int parts, files;
+	int ret;
+
+	kscope_root = proc_mkdir("kscope", NULL);
+	if (!kscope_root)
+		return -ENOMEM;
+
+	for (parts = 0; parts < ARRAY_SIZE(kscope_parts); parts++) {
+		ret = kscope_parts[parts].init(kscope_root);
+		if (ret) {
+			pr_err("%s: init failed: %d\n",
+			       kscope_parts[parts].name, ret);
+			goto err_parts;
+		}
+	}
+
+	for (files = 0; files < ARRAY_SIZE(kscope_files); files++) {
+		const struct kscope_file *f = &kscope_files[files];
+
+		kscope_entries[files] = proc_create(f->name, f->mode,
+						    kscope_root, f->ops);
+		if (!kscope_entries[files]) {
+			pr_err("cannot create /proc/kscope/%s\n", f->name);
+			ret = -ENOMEM;
+			goto err_files;
+		}
+	}
+
+	pr_info("%s loaded\n", KSCOPE_VERSION);
+	return 0;
+
+err_files:
+	kscope_files_remove(files);
+err_parts:
+	kscope_parts_exit(parts);
+	proc_remove(kscope_root);
+	return ret;
+}
+
+static void __exit kscope_exit(void)
+{
+	kscope_files_remove(ARRAY_SIZE(kscope_files));
+	kscope_parts_exit(ARRAY_SIZE(kscope_parts));
+	proc_remove(kscope_root);
+	pr_info("unloaded\n");
+}
+
+module_init(kscope_init);
+module_exit(kscope_exit);
+
+MODULE_DESCRIPTION("kscope: what the kernel knows about tasks, CPU time, memory cgroups, hangs and packets, in /proc/kscope");
+MODULE_AUTHOR("The kscope developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(KSCOPE_VERSION);

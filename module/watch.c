@@ -1,0 +1,496 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * watch.c - /proc/kscope/watch and the directories it manages.
+ *
+ * Root writes pids to "watch" ("-PID" removes one); each watched pid
+ * gets /proc/kscope/<pid>/ with the per-task files. /proc/kscope/self/
+ * always exists and describes the task that opens a file in it.
+ *
+ * A write is applied whole or not at all: every token is parsed, every
+ * pid resolved and every directory created before anything is removed
+ * or published, and any failure undoes the new directories.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/ctype.h>
+#include <linux/kernel.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/proc_fs.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/threads.h>
+#include <linux/uaccess.h>
+
+#include "kscope.h"
+#include "kscope_compat.h"
+
+/* Tokens accepted in one write to "watch". */
+#define KSCOPE_WATCH_MAX_REQS	64
+/* Bytes accepted in one write: 64 tokens of "-4194304" and separators. */
+#define KSCOPE_WATCH_MAX_WRITE	1024
+
+static unsigned int max_watch = 1024;
+module_param(max_watch, uint, 0444);
+MODULE_PARM_DESC(max_watch, "Most pids that can be watched at once (default 1024)");
+
+static int preload[KSCOPE_WATCH_MAX_REQS];
+static unsigned int preload_nr;
+module_param_array_named(watch, preload, int, &preload_nr, 0444);
+MODULE_PARM_DESC(watch, "Pids to watch from load time, comma-separated (default none)");
+
+/**
+ * struct kscope_watch - a watched pid
+ * @node: entry in kscope_watches, under kscope_watch_lock
+ * @pid: the pid, referenced; it outlives the task and is never reused
+ * @nr: the pid number as the writer saw it, which names @dir
+ * @dir: /proc/kscope/<nr>
+ */
+struct kscope_watch {
+	struct list_head node;
+	struct pid *pid;
+	int nr;
+	struct proc_dir_entry *dir;
+};
+
+static DEFINE_MUTEX(kscope_watch_lock);
+static LIST_HEAD(kscope_watches);
+static unsigned int kscope_watch_count;
+static struct proc_dir_entry *kscope_root;
+static struct proc_dir_entry *kscope_self;
+
+struct pid *kscope_watch_get_pid(struct kscope_watch *watch)
+{
+	return get_pid(watch->pid);
+}
+
+/**
+ * kscope_watch_parse() - split a write to "watch" into requests
+ * @buf: NUL-terminated text
+ * @reqs: output array
+ * @max: size of @reqs
+ * @nr: output, number of requests
+ * @bad: output, on error the token at fault (points into @buf)
+ *
+ * Tokens are separated by white space or commas. A token is a decimal
+ * pid, optionally preceded by '-' (unwatch) or '+' (watch). No pid may
+ * appear twice in one write.
+ *
+ * Return: 0, -EINVAL for a token that is not a pid, an empty write, too
+ * many tokens or a repeated pid, -ERANGE for a number outside
+ * 1..PID_MAX_LIMIT.
+ */
+int kscope_watch_parse(const char *buf, struct kscope_watch_req *reqs,
+		       unsigned int max, unsigned int *nr, const char **bad)
+{
+	const char *p = buf;
+	unsigned int n = 0, i;
+
+	*bad = NULL;
+	for (;;) {
+		char tok[16];
+		size_t len;
+		bool remove = false;
+		int pid, ret;
+
+		while (*p && (isspace(*p) || *p == ','))
+			p++;
+		if (!*p)
+			break;
+		*bad = p;
+		len = strcspn(p, " \t\n\r\v\f,");
+		if (n == max || len >= sizeof(tok))
+			return n == max ? -EINVAL : -ERANGE;
+		memcpy(tok, p, len);
+		tok[len] = '\0';
+		p += len;
+
+		if (tok[0] == '-' || tok[0] == '+') {
+			remove = tok[0] == '-';
+			if (!isdigit(tok[1]))
+				return -EINVAL;
+			ret = kstrtoint(tok + 1, 10, &pid);
+		} else {
+			ret = kstrtoint(tok, 10, &pid);
+		}
+		if (ret)
+			return ret;
+		if (pid < 1 || pid > PID_MAX_LIMIT)
+			return -ERANGE;
+		for (i = 0; i < n; i++)
+			if (reqs[i].pid == pid)
+				return -EINVAL;
+		reqs[n].pid = pid;
+		reqs[n].remove = remove;
+		n++;
+	}
+	if (!n) {
+		*bad = buf;
+		return -EINVAL;
+	}
+	*bad = NULL;
+	*nr = n;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(kscope_watch_parse);
+
+static struct kscope_watch *kscope_watch_find(int nr)
+{
+	struct kscope_watch *w;
+
+	lockdep_assert_held(&kscope_watch_lock);
+	list_for_each_entry(w, &kscope_watches, node)
+		if (w->nr == nr)
+			return w;
+	return NULL;
+}
+
+static bool kscope_watch_alive(struct kscope_watch *w)
+{
+	struct task_struct *task;
+	bool alive;
+
+	task = get_pid_task(w->pid, PIDTYPE_PID);
+	if (!task)
+		return false;
+	alive = !READ_ONCE(task->exit_state);
+	put_task_struct(task);
+	return alive;
+}
+
+static void kscope_watch_free(struct kscope_watch *w)
+{
+	proc_remove(w->dir);
+	put_pid(w->pid);
+	kfree(w);
+}
+
+/**
+ * kscope_watch_mkdir() - make /proc/kscope/<nr> and its files for @w
+ * @w: the watch
+ *
+ * Return: 0, or -ENOMEM with nothing left behind.
+ */
+static int kscope_watch_mkdir(struct kscope_watch *w)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "%d", w->nr);
+	w->dir = proc_mkdir_data(name, 0555, kscope_root, w);
+	if (!w->dir)
+		return -ENOMEM;
+	if (kscope_task_dir_populate(w->dir)) {
+		proc_remove(w->dir);
+		w->dir = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * kscope_watch_new() - a watch for pid @nr, with its directory made
+ * @nr: pid number in the caller's pid namespace
+ *
+ * The directory is visible as soon as this returns; the caller either
+ * publishes the watch or frees it with kscope_watch_free().
+ *
+ * Return: the watch, or ERR_PTR(-ESRCH) if no task has that pid,
+ * ERR_PTR(-ENOMEM).
+ */
+static struct kscope_watch *kscope_watch_new(int nr)
+{
+	struct task_struct *task;
+	struct kscope_watch *w;
+	int ret;
+
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return ERR_PTR(-ENOMEM);
+	w->nr = nr;
+	w->pid = find_get_pid(nr);
+	task = w->pid ? get_pid_task(w->pid, PIDTYPE_PID) : NULL;
+	if (!task) {
+		ret = -ESRCH;
+		goto err_put;
+	}
+	put_task_struct(task);
+
+	ret = kscope_watch_mkdir(w);
+	if (ret)
+		goto err_put;
+	return w;
+
+err_put:
+	put_pid(w->pid);
+	kfree(w);
+	return ERR_PTR(ret);
+}
+
+/**
+ * kscope_watch_apply() - carry out parsed requests, all or nothing
+ * @reqs: requests
+ * @n: number of requests
+ * @bad: output, on error the pid at fault
+ *
+ * A pid that is watched already is left alone, unless the task it named
+ * is gone and the number now belongs to another task: then the stale
+ * entry is replaced.
+ *
+ * Return: 0, -ESRCH (no such task, or unwatching a pid not watched),
+ * -ENOSPC (more than max_watch), -ENOMEM.
+ */
+static int kscope_watch_apply(const struct kscope_watch_req *reqs,
+			      unsigned int n, int *bad)
+{
+	struct kscope_watch **add, **del;
+	unsigned int i, nadd = 0, ndel = 0;
+	int ret = 0;
+
+	/* the plan: watches to publish, then watches to drop */
+	add = kcalloc(2 * n, sizeof(*add), GFP_KERNEL);
+	if (!add)
+		return -ENOMEM;
+	del = add + n;
+
+	mutex_lock(&kscope_watch_lock);
+	for (i = 0; i < n; i++) {
+		struct kscope_watch *old = kscope_watch_find(reqs[i].pid);
+
+		*bad = reqs[i].pid;
+		if (reqs[i].remove) {
+			if (!old) {
+				ret = -ESRCH;
+				goto undo;
+			}
+			del[ndel++] = old;
+			continue;
+		}
+		if (old && kscope_watch_alive(old))
+			continue;
+		if (old)
+			del[ndel++] = old;
+		if (kscope_watch_count + nadd + 1 > max_watch + ndel) {
+			ret = -ENOSPC;
+			goto undo;
+		}
+		/* the stale entry's directory has the same name: drop it first */
+		if (old) {
+			proc_remove(old->dir);
+			old->dir = NULL;
+		}
+		add[nadd] = kscope_watch_new(reqs[i].pid);
+		if (IS_ERR(add[nadd])) {
+			ret = PTR_ERR(add[nadd]);
+			goto undo;
+		}
+		nadd++;
+	}
+
+	for (i = 0; i < ndel; i++) {
+		list_del(&del[i]->node);
+		kscope_watch_free(del[i]);
+	}
+	for (i = 0; i < nadd; i++)
+		list_add_tail(&add[i]->node, &kscope_watches);
+	kscope_watch_count += nadd;
+	kscope_watch_count -= ndel;
+	goto out;
+
+undo:
+	for (i = 0; i < nadd; i++)
+		kscope_watch_free(add[i]);
+	/* a stale entry whose directory went early gets it back */
+	for (i = 0; i < ndel; i++)
+		if (!del[i]->dir && kscope_watch_mkdir(del[i]))
+			pr_warn_ratelimited("watch: no memory to restore /proc/kscope/%d\n",
+					    del[i]->nr);
+out:
+	mutex_unlock(&kscope_watch_lock);
+	kfree(add);
+	return ret;
+}
+
+static const char *kscope_watch_strerror(int err)
+{
+	switch (err) {
+	case -EINVAL:	return "not a pid, empty, repeated or too many";
+	case -ERANGE:	return "out of range 1.." __stringify(PID_MAX_LIMIT);
+	case -ESRCH:	return "no such task, or not watched";
+	case -ENOSPC:	return "too many watched pids (max_watch)";
+	case -ENOMEM:	return "out of memory";
+	default:	return "error";
+	}
+}
+
+static ssize_t kscope_watch_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	struct kscope_watch_req reqs[KSCOPE_WATCH_MAX_REQS];
+	const char *badtok;
+	unsigned int n;
+	char *buf;
+	int ret, badpid = 0;
+
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN)) {
+		pr_info_ratelimited("watch: write by uid %u refused: needs CAP_SYS_ADMIN\n",
+				    from_kuid(&init_user_ns, current_uid()));
+		return -EPERM;
+	}
+	if (count > KSCOPE_WATCH_MAX_WRITE) {
+		pr_info_ratelimited("watch: write of %zu bytes refused: at most %d\n",
+				    count, KSCOPE_WATCH_MAX_WRITE);
+		return -EINVAL;
+	}
+
+	buf = memdup_user_nul(ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+
+	ret = kscope_watch_parse(buf, reqs, ARRAY_SIZE(reqs), &n, &badtok);
+	if (ret) {
+		pr_info_ratelimited("watch: bad token '%.*s': %s\n",
+				    badtok ? (int)strcspn(badtok, " \t\n\r\v\f,") : 0,
+				    badtok ? badtok : "", kscope_watch_strerror(ret));
+		goto out;
+	}
+	ret = kscope_watch_apply(reqs, n, &badpid);
+	if (ret)
+		pr_info_ratelimited("watch: pid %d: %s; nothing changed\n",
+				    badpid, kscope_watch_strerror(ret));
+out:
+	kfree(buf);
+	return ret ? ret : count;
+}
+
+static void *kscope_watch_seq_start(struct seq_file *m, loff_t *pos)
+{
+	mutex_lock(&kscope_watch_lock);
+	return seq_list_start_head(&kscope_watches, *pos);
+}
+
+static void *kscope_watch_seq_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	return seq_list_next(v, &kscope_watches, pos);
+}
+
+static void kscope_watch_seq_stop(struct seq_file *m, void *v)
+{
+	mutex_unlock(&kscope_watch_lock);
+}
+
+static int kscope_watch_seq_show(struct seq_file *m, void *v)
+{
+	struct kscope_watch *w;
+	struct task_struct *task;
+	char comm[KSCOPE_COMM_LEN] = "-";
+	bool alive;
+
+	if (v == &kscope_watches) {
+		seq_puts(m, "    PID ALIVE COMM\n");
+		return 0;
+	}
+	w = list_entry(v, struct kscope_watch, node);
+	task = get_pid_task(w->pid, PIDTYPE_PID);
+	alive = task && !READ_ONCE(task->exit_state);
+	if (task) {
+		__get_task_comm(comm, sizeof(comm), task);
+		put_task_struct(task);
+	}
+	seq_printf(m, "%7d %5s %s\n", w->nr, alive ? "yes" : "no", comm);
+	return 0;
+}
+
+static const struct seq_operations kscope_watch_seq_ops = {
+	.start	= kscope_watch_seq_start,
+	.next	= kscope_watch_seq_next,
+	.stop	= kscope_watch_seq_stop,
+	.show	= kscope_watch_seq_show,
+};
+
+static int kscope_watch_open(struct inode *inode, struct file *file)
+{
+	/*
+	 * The mode lets anyone open for writing so that the answer to a
+	 * writer without privilege is this clear EPERM, not EACCES.
+	 */
+	if ((file->f_mode & FMODE_WRITE) && !capable(CAP_SYS_ADMIN)) {
+		pr_info_ratelimited("watch: open for writing by uid %u refused: needs CAP_SYS_ADMIN\n",
+				    from_kuid(&init_user_ns, current_uid()));
+		return -EPERM;
+	}
+	return seq_open(file, &kscope_watch_seq_ops);
+}
+
+const struct proc_ops kscope_watch_proc_ops = {
+	.proc_open	= kscope_watch_open,
+	.proc_read_iter	= seq_read_iter,
+	.proc_write	= kscope_watch_write,
+	.proc_lseek	= seq_lseek,
+	.proc_release	= seq_release,
+};
+
+static void kscope_watch_preload(void)
+{
+	struct kscope_watch_req req = { };
+	unsigned int i;
+	int ret, bad;
+
+	for (i = 0; i < preload_nr; i++) {
+		req.pid = preload[i];
+		ret = req.pid < 1 || req.pid > PID_MAX_LIMIT ? -ERANGE :
+		      kscope_watch_apply(&req, 1, &bad);
+		if (ret)
+			pr_warn("watch=%d at load: %s\n", req.pid,
+				kscope_watch_strerror(ret));
+	}
+}
+
+/**
+ * kscope_watch_init() - make /proc/kscope/self and the preloaded pids
+ * @root: /proc/kscope
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int kscope_watch_init(struct proc_dir_entry *root)
+{
+	int ret;
+
+	kscope_root = root;
+	kscope_self = proc_mkdir_data("self", 0555, root, NULL);
+	if (!kscope_self)
+		return -ENOMEM;
+	ret = kscope_task_dir_populate(kscope_self);
+	if (ret) {
+		proc_remove(kscope_self);
+		return ret;
+	}
+	kscope_watch_preload();
+	return 0;
+}
+
+/**
+ * kscope_watch_exit() - remove every watched pid and self/
+ *
+ * Runs after "watch" itself is removed, so no write can race with it.
+ * proc_remove() waits for readers of the files it removes.
+ */
+void kscope_watch_exit(void)
+{
+	struct kscope_watch *w, *tmp;
+
+	mutex_lock(&kscope_watch_lock);
+	list_for_each_entry_safe(w, tmp, &kscope_watches, node) {
+		list_del(&w->node);
+		kscope_watch_free(w);
+	}
+	kscope_watch_count = 0;
+	mutex_unlock(&kscope_watch_lock);
+	proc_remove(kscope_self);
+}
