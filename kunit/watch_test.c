@@ -25,7 +25,6 @@ static const struct kscope_watch_test_case kscope_watch_test_cases_table[] = {
 	{ "+7",			0,	1, 7, false },
 	{ "1,2 3\t4\n",		0,	4, 1, false },
 	{ "-5,6",		0,	2, 5, true },
-	{ "4194304",		0,	1, PID_MAX_LIMIT, false },
 	{ "",			-EINVAL, 0, 0, false, "" },
 	{ "\t\n,",		-EINVAL, 0, 0, false, "\t\n," },
 	{ "abc",		-EINVAL, 0, 0, false, "abc" },
@@ -41,6 +40,7 @@ static const struct kscope_watch_test_case kscope_watch_test_cases_table[] = {
 	{ "0",			-ERANGE, 0, 0, false, "0" },
 	{ "-0",			-ERANGE, 0, 0, false, "-0" },
 	{ "4194305",		-ERANGE, 0, 0, false, "4194305" },
+	{ "-4194305",		-ERANGE, 0, 0, false, "-4194305" },
 	{ "2147483648",		-ERANGE, 0, 0, false, "2147483648" },
 	{ "99999999999999999999", -ERANGE, 0, 0, false, "99999999999999999999" },
 	{ "\xff\xfe",		-EINVAL, 0, 0, false, "\xff\xfe" },
@@ -66,9 +66,10 @@ static void kscope_watch_test_parse(struct kunit *test)
 	int ret;
 
 	ret = kscope_watch_parse(t->input, reqs, ARRAY_SIZE(reqs), &nr, &bad);
-	KUNIT_EXPECT_EQ(test, ret, t->ret);
+	KUNIT_ASSERT_EQ(test, ret, t->ret);
 	if (ret) {
 		KUNIT_ASSERT_NOT_NULL(test, bad);
+		KUNIT_ASSERT_NOT_NULL(test, t->bad);
 		KUNIT_EXPECT_TRUE(test, bad >= t->input &&
 				  bad <= t->input + strlen(t->input));
 		KUNIT_EXPECT_EQ(test, strncmp(bad, t->bad, strlen(t->bad)), 0);
@@ -113,6 +114,14 @@ static void kscope_watch_test_range(struct kunit *test)
 			bad_count++;
 	}
 	KUNIT_EXPECT_EQ(test, bad_count, 0);
+
+	/* PID_MAX_LIMIT depends on the kernel's configuration */
+	snprintf(buf, sizeof(buf), "%d", (int)PID_MAX_LIMIT);
+	KUNIT_EXPECT_EQ(test, kscope_watch_parse(buf, &req, 1, &nr, &bad), 0);
+	KUNIT_EXPECT_EQ(test, req.pid, (int)PID_MAX_LIMIT);
+	snprintf(buf, sizeof(buf), "%d", (int)PID_MAX_LIMIT + 1);
+	KUNIT_EXPECT_EQ(test, kscope_watch_parse(buf, &req, 1, &nr, &bad), -ERANGE);
+	KUNIT_EXPECT_PTR_EQ(test, bad, (const char *)buf);
 }
 
 static struct kunit_case kscope_watch_test_cases[] = {

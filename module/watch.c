@@ -85,7 +85,7 @@ struct pid *kscope_watch_get_pid(struct kscope_watch *watch)
  *
  * Return: 0, -EINVAL for a token that is not a pid, an empty write, too
  * many tokens or a repeated pid, -ERANGE for a number outside
- * 1..PID_MAX_LIMIT.
+ * 1..PID_MAX_LIMIT (4194304 on 64-bit kernels, 32768 with BASE_SMALL).
  */
 int kscope_watch_parse(const char *buf, struct kscope_watch_req *reqs,
 		       unsigned int max, unsigned int *nr, const char **bad)
@@ -321,7 +321,7 @@ static const char *kscope_watch_strerror(int err)
 {
 	switch (err) {
 	case -EINVAL:	return "not a pid, empty, repeated or too many";
-	case -ERANGE:	return "out of range 1.." __stringify(PID_MAX_LIMIT);
+	case -ERANGE:	return "out of range (1 to PID_MAX_LIMIT)";
 	case -ESRCH:	return "no such task, or not watched";
 	case -ENOSPC:	return "too many watched pids (max_watch)";
 	case -ENOMEM:	return "out of memory";
