@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktest - small programs kscope's integration tests run inside the VM,
+ * where there is only busybox. Built static on the host.
+ *
+ *   ktest threads N          start N threads that sleep; print "ready"
+ *                            and the process stays until killed
+ *   ktest churn SECONDS      create and join threads as fast as possible
+ *   ktest vfork SECONDS      vfork(); the child sleeps, so the parent
+ *                            waits in D (killable) for SECONDS
+ *   ktest read FILE BS       read FILE with read(2) calls of BS bytes,
+ *                            copy to stdout; print errno name on failure
+ *   ktest hold FILE SECONDS  open FILE, read one byte, sleep, then read
+ *                            the rest; prints the errno name of the read
+ *   ktest write FILE TEXT    open FILE for writing and write TEXT in one
+ *                            write(2); print "ok" or the errno's name
+ *   ktest runas UID CMD...   setgid/setuid to UID then exec CMD
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <grp.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void die(const char *what)
+{
+	fprintf(stderr, "ktest: %s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+static void *sleeper(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static __attribute__((noreturn)) void cmd_threads(int n)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	int i, err;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	for (i = 0; i < n; i++) {
+		err = pthread_create(&t, &attr, sleeper, NULL);
+		if (err) {
+			errno = err;
+			die("pthread_create");
+		}
+	}
+	printf("ready %d\n", n);
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
+static void *nothing(void *arg)
+{
+	return arg;
+}
+
+static int cmd_churn(int seconds)
+{
+	time_t end = time(NULL) + seconds;
+	unsigned long n = 0;
+	pthread_attr_t attr;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	while (time(NULL) < end) {
+		pthread_t t[16];
+		int i;
+
+		for (i = 0; i < 16; i++)
+			if (pthread_create(&t[i], &attr, nothing, NULL))
+				die("pthread_create");
+		for (i = 0; i < 16; i++)
+			pthread_join(t[i], NULL);
+		n += 16;
+	}
+	printf("churned %lu threads\n", n);
+	return 0;
+}
+
+static int cmd_vfork(int seconds)
+{
+	pid_t pid = vfork();
+
+	if (pid < 0)
+		die("vfork");
+	if (pid == 0) {
+		/* only async-signal-safe calls between vfork and _exit */
+		struct timespec ts = { .tv_sec = seconds };
+
+		nanosleep(&ts, NULL);
+		_exit(0);
+	}
+	waitpid(pid, NULL, 0);
+	return 0;
+}
+
+static int cmd_read(const char *path, size_t bs)
+{
+	char *buf = malloc(bs);
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (!buf)
+		die("malloc");
+	if (fd < 0)
+		die(path);
+	while ((n = read(fd, buf, bs)) > 0)
+		if (fwrite(buf, 1, n, stdout) != (size_t)n)
+			die("write");
+	if (n < 0) {
+		printf("ktest-read-error %s\n", strerrorname_np(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_hold(const char *path, int seconds)
+{
+	char buf[4096];
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0) {
+		printf("open %s\n", strerrorname_np(errno));
+		return 1;
+	}
+	if (read(fd, buf, 1) != 1)
+		die("first read");
+	printf("opened\n");
+	fflush(stdout);
+	sleep(seconds);
+	n = read(fd, buf, sizeof(buf));
+	printf("read %s\n", n < 0 ? strerrorname_np(errno) : "ok");
+	close(fd);
+	return 0;
+}
+
+static int cmd_write(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0) {
+		printf("%s\n", strerrorname_np(errno));
+		return 1;
+	}
+	n = write(fd, text, strlen(text));
+	if (n < 0)
+		printf("%s\n", strerrorname_np(errno));
+	else if ((size_t)n != strlen(text))
+		printf("short write %zd of %zu\n", n, strlen(text));
+	else
+		printf("ok\n");
+	close(fd);
+	return n < 0;
+}
+
+static int cmd_runas(int uid, char **argv)
+{
+	if (setgroups(0, NULL) || setgid(uid) || setuid(uid))
+		die("setuid");
+	execvp(argv[0], argv);
+	die(argv[0]);
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 3 && !strcmp(argv[1], "threads"))
+		cmd_threads(atoi(argv[2]));
+	if (argc >= 3 && !strcmp(argv[1], "churn"))
+		return cmd_churn(atoi(argv[2]));
+	if (argc >= 3 && !strcmp(argv[1], "vfork"))
+		return cmd_vfork(atoi(argv[2]));
+	if (argc >= 4 && !strcmp(argv[1], "read"))
+		return cmd_read(argv[2], strtoul(argv[3], NULL, 0));
+	if (argc >= 4 && !strcmp(argv[1], "hold"))
+		return cmd_hold(argv[2], atoi(argv[3]));
+	if (argc >= 4 && !strcmp(argv[1], "write"))
+		return cmd_write(argv[2], argv[3]);
+	if (argc >= 4 && !strcmp(argv[1], "runas"))
+		return cmd_runas(atoi(argv[2]), argv + 3);
+	fprintf(stderr, "usage: ktest threads N | churn S | vfork S | read FILE BS | hold FILE S | write FILE TEXT | runas UID CMD...\n");
+	return 2;
+}

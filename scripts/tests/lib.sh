@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# TAP helpers for kscope's integration tests, run by busybox sh inside
+# the test VM. Results go to the console and to the result channel
+# ($KSCOPE_RESULT, a serial port the host reads), one line each.
+
+KSCOPE_RESULT=${KSCOPE_RESULT:-/dev/null}
+KSCOPE_DIR=${KSCOPE_DIR:-/kscope}
+KTEST="$KSCOPE_DIR/ktest"
+T_NAME=$(basename "$0" .sh)
+T_FAILED=0
+
+tap() {
+	echo "$*"
+	echo "$*" > "$KSCOPE_RESULT"
+}
+
+ok() {
+	tap "ok - $T_NAME: $*"
+}
+
+not_ok() {
+	tap "not ok - $T_NAME: $*"
+	T_FAILED=1
+}
+
+diag() {
+	echo "# $T_NAME: $*"
+}
+
+# check DESCRIPTION COMMAND...: ok if COMMAND succeeds
+check() {
+	_desc=$1
+	shift
+	if "$@"; then
+		ok "$_desc"
+	else
+		not_ok "$_desc"
+	fi
+}
+
+# check_eq DESCRIPTION GOT WANT
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "got '$2', want '$3'"
+	fi
+}
+
+# kwrite FILE TEXT: write TEXT to FILE in one write(2); prints "ok" or
+# the errno's name (EINVAL, ESRCH, ...)
+kwrite() {
+	"$KTEST" write "$1" "$2"
+}
+
+kscope_load() {
+	insmod "$KSCOPE_DIR/kscope.ko" "$@"
+}
+
+kscope_unload() {
+	rmmod kscope
+}
+
+# state_of TID: the state letter /proc/<tid>/stat shows (the field
+# after the last ')', since comm may hold spaces and parentheses)
+state_of() {
+	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1
+}
+
+# wait_state PID LETTER: wait up to ~10 s for PID to be in state LETTER
+wait_state() {
+	_i=0
+	while [ "$(state_of "$1")" != "$2" ]; do
+		_i=$((_i + 1))
+		[ $_i -gt 100 ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# kline TID: the "tasks" line of thread TID
+kline() {
+	awk -v t="$1" 'NR > 1 && $1 == t' /proc/kscope/tasks
+}
+
+finish() {
+	exit $T_FAILED
+}

@@ -1,0 +1,156 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Every thread's line in /proc/kscope/tasks against what
+# /proc/<tgid>/task/<tid>/stat and status say in the same moment.
+. ./lib.sh
+
+kscope_load || { not_ok "insmod"; finish; }
+
+# procsnap TIDLIST: for each "tid tgid" line, what /proc says, one line
+# "tid STATE PPID KTHREAD PRIO NICE CPU POLICY NVCSW NIVCSW" (threads
+# gone meanwhile are left out). Fields of /proc/<pid>/stat after the
+# comm: 3 state, 4 ppid, 9 flags, 18 priority, 19 nice, 39 processor,
+# 41 policy; switches come from status.
+procsnap() {
+	awk '
+	BEGIN { split("normal fifo rr batch x idle deadline", pol, " ") }
+	{
+		tid = $1; tgid = $2
+		f = "/proc/" tgid "/task/" tid "/stat"
+		if ((getline line < f) <= 0) { close(f); next }
+		close(f)
+		i = length(line)
+		while (i > 0 && substr(line, i, 1) != ")") i--
+		split(substr(line, i + 2), a, " ")
+		kth = int(a[7] / 2097152) % 2	# PF_KTHREAD 0x00200000
+		s = "/proc/" tgid "/task/" tid "/status"
+		vol = "?"; invol = "?"
+		while ((getline st < s) > 0) {
+			split(st, b, /[ \t]+/)
+			if (b[1] == "voluntary_ctxt_switches:") vol = b[2]
+			if (b[1] == "nonvoluntary_ctxt_switches:") invol = b[2]
+		}
+		close(s)
+		print tid, a[1], a[2], kth, a[16], a[17], a[37], pol[a[39] + 1], vol, invol
+	}' "$1"
+}
+
+# kscope's fields in the same order, from a tasks dump
+ksnap() {
+	awk 'NR > 1 { print $1, $4, $3, $7, $9, $10, $8, $11, $12, $13 }' "$1"
+}
+
+# sandwich BEFORE KSCOPE AFTER: kscope was read between two reads of
+# /proc, so each of its fields must equal what /proc said before or
+# after, and a switch counter must lie between the two. Prints "tid FIELD kscope before after" for each that does not.
+sandwich() {
+	awk '
+	BEGIN { split("TID STATE PPID KTHREAD PRIO NICE CPU POLICY NVCSW NIVCSW", name, " ") }
+	FILENAME == ARGV[1] { b[$1] = $0; next }
+	FILENAME == ARGV[3] { a[$1] = $0; next }
+	{ k[$1] = $0 }
+	END {
+		for (t in k) {
+			if (!(t in b) || !(t in a)) continue
+			nk = split(k[t], kf, " "); split(b[t], bf, " "); split(a[t], af, " ")
+			for (i = 2; i <= nk; i++) {
+				# switch counters only grow: kscope must lie between
+				if (name[i] ~ /CSW$/ && bf[i] != "?" && af[i] != "?" &&
+				    kf[i] + 0 >= bf[i] + 0 && kf[i] + 0 <= af[i] + 0)
+					continue
+				if (kf[i] != bf[i] && kf[i] != af[i])
+					print t, name[i], kf[i], bf[i], af[i]
+			}
+		}
+	}' "$1" "$2" "$3"
+}
+
+# one round over the threads in $1 ("tid tgid" lines)
+round() {
+	procsnap "$1" > /tmp/before
+	cat /proc/kscope/tasks > /tmp/tasks
+	procsnap "$1" > /tmp/after
+	ksnap /tmp/tasks > /tmp/kscope
+	sandwich /tmp/before /tmp/kscope /tmp/after
+}
+
+cat /proc/kscope/tasks > /tmp/tasks
+awk 'NR > 1 { print $1, $2 }' /tmp/tasks > /tmp/all
+total=$(wc -l < /tmp/all)
+nproc_threads=$(ls -d /proc/[0-9]*/task/[0-9]* | wc -l)
+diag "$total threads in kscope, $nproc_threads in /proc"
+round /tmp/all > /tmp/diff
+# a thread that moved on both sides of the sandwich gets another try,
+# up to ten; one that never agrees is a real disagreement
+r=0
+while [ -s /tmp/diff ] && [ $r -lt 10 ]; do
+	r=$((r + 1))
+	awk 'NR == FNR { want[$1] = 1; next } want[$1]' /tmp/diff /tmp/all > /tmp/retry
+	round /tmp/retry > /tmp/diff
+done
+if [ -s /tmp/diff ]; then
+	not_ok "every field agrees with /proc/<pid>/task/<tid>/stat and status"
+	head -20 /tmp/diff | while read -r l; do diag "tid field kscope before after: $l"; done
+else
+	ok "every field of $total threads agrees with /proc/<pid>/task/<tid>/stat and status ($r retries)"
+fi
+# a thread between set_current_state() and schedule() is S on a runqueue
+# and rightly counts; that lasts an instant, so look up to three times
+for r in 1 2 3; do
+	n=$(awk 'NR > 1 && $4 == "S" && $5 != 0' /proc/kscope/tasks | wc -l)
+	[ "$n" -eq 0 ] && break
+done
+check_eq "no S thread counts in load" "$n" 0
+
+d=$((total - nproc_threads))
+check "thread count within 5 of /proc's ($total vs $nproc_threads)" [ "${d#-}" -le 5 ]
+idle=$(awk 'NR > 1 && $4 == "I"' /tmp/tasks | wc -l)
+check "idle kernel threads show I ($idle)" [ "$idle" -gt 0 ]
+check_eq "every I thread has LOAD 0 and is a kernel thread" \
+	"$(awk 'NR > 1 && $4 == "I" && ($5 != 0 || $7 != 1)' /tmp/tasks | wc -l)" 0
+check_eq "kthreadd is pid 2, a kernel thread, parent 0" \
+	"$(awk 'NR > 1 && $1 == 2 { print $3, $7, $14 }' /tmp/tasks)" "0 1 kthreadd"
+check_eq "init is pid 1, not a kernel thread" \
+	"$(awk 'NR > 1 && $1 == 1 { print $2, $7 }' /tmp/tasks)" "1 0"
+# this shell waits for the command substitution's child meanwhile
+check_eq "a shell waiting for its child: S, LOAD 0" \
+	"$(awk -v p=$$ 'NR > 1 && $1 == p { print $4, $5 }' /proc/kscope/tasks)" "S 0"
+# exec: $$ of the sh -c is the awk that reads the file
+check_eq "the reading process itself: R, LOAD 1" \
+	"$(sh -c 'exec awk -v p=$$ "NR > 1 && \$1 == p { print \$4, \$5 }" /proc/kscope/tasks')" \
+	"R 1"
+
+# stopped, zombie, and D (a vfork parent waits killable: D, counts in load)
+sleep 60 &
+sp=$!
+kill -STOP $sp
+wait_state $sp T
+check_eq "stopped task: T" "$(kline $sp | awk '{ print $4, $5 }')" "T 0"
+kill -CONT $sp
+kill $sp
+
+"$KTEST" vfork 30 &
+vp=$!
+if wait_state $vp D; then
+	check_eq "vfork parent: /proc says D, kscope says D with LOAD 1" \
+		"$(kline $vp | awk '{ print $4, $5 }')" "D 1"
+	raw=$(kline $vp | awk '{ print $6 }')
+	check "its raw bits ($raw) include UNINTERRUPTIBLE" [ $((raw & 2)) -eq 2 ]
+else
+	not_ok "vfork parent never showed D in /proc"
+fi
+kill -9 $vp 2>/dev/null
+wait $vp 2>/dev/null
+
+# a parent that never reaps: its exited child stays a zombie
+sh -c 'sh -c "exit 0" & echo $! > /tmp/zp; exec sleep 5' &
+zparent=$!
+sleep 1
+zp=$(cat /tmp/zp)
+check_eq "zombie: /proc says Z, kscope too" \
+	"$(state_of "$zp") $(kline "$zp" | awk '{ print $4, $5 }')" "Z Z 0"
+kill $zparent
+wait $zparent 2>/dev/null
+
+kscope_unload
+finish
