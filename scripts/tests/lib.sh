@@ -69,12 +69,12 @@ state_of() {
 	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1
 }
 
-# wait_state PID LETTER: wait up to ~10 s for PID to be in state LETTER
+# wait_state PID LETTER: wait up to ~30 s for PID to be in state LETTER
 wait_state() {
 	_i=0
 	while [ "$(state_of "$1")" != "$2" ]; do
 		_i=$((_i + 1))
-		[ $_i -gt 100 ] && return 1
+		[ $_i -gt 300 ] && return 1
 		sleep 0.1
 	done
 	return 0

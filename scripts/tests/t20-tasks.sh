@@ -143,14 +143,49 @@ kill -9 $vp 2>/dev/null
 wait $vp 2>/dev/null
 
 # a parent that never reaps: its exited child stays a zombie
-sh -c 'sh -c "exit 0" & echo $! > /tmp/zp; exec sleep 5' &
+rm -f /tmp/zp
+# (builtins only in that shell: waiting for any foreground child would
+# reap the zombie too)
+sh -c 'sh -c "exit 0" & echo $! > /tmp/zp; exec sleep 60' &
 zparent=$!
-sleep 1
+i=0
+while [ ! -s /tmp/zp ] && [ $i -lt 300 ]; do
+	i=$((i + 1))
+	sleep 0.1
+done
 zp=$(cat /tmp/zp)
+wait_state "$zp" Z
 check_eq "zombie: /proc says Z, kscope too" \
 	"$(state_of "$zp") $(kline "$zp" | awk '{ print $4, $5 }')" "Z Z 0"
 kill $zparent
 wait $zparent 2>/dev/null
+
+# A task frozen by the cgroup v1 freezer sleeps in TASK_FROZEN: /proc
+# reports it as D, yet __schedule() does not count it in the load
+# average. A LOAD derived from the letter would say 1 here.
+mkdir -p /tmp/freezer
+if grep -qw freezer /proc/cgroups && mount -t cgroup -o freezer none /tmp/freezer 2>/dev/null; then
+	mkdir /tmp/freezer/kscope
+	sleep 300 &
+	fp=$!
+	echo $fp > /tmp/freezer/kscope/cgroup.procs
+	echo FROZEN > /tmp/freezer/kscope/freezer.state
+	i=0
+	while [ "$(cat /tmp/freezer/kscope/freezer.state)" != FROZEN ] && [ $i -lt 300 ]; do
+		i=$((i + 1))
+		sleep 0.1
+	done
+	check_eq "frozen task: /proc says D, kscope says D with LOAD 0 and FROZEN set" \
+		"$(state_of $fp) $(kline $fp | awk '{ print $4, $5 }') $(($(kline $fp | awk '{ print $6 }') & 0x8000))" \
+		"D D 0 32768"
+	echo THAWED > /tmp/freezer/kscope/freezer.state
+	kill $fp
+	wait $fp 2>/dev/null
+	rmdir /tmp/freezer/kscope
+	umount /tmp/freezer
+else
+	diag "no cgroup v1 freezer on this kernel: frozen-task check not run"
+fi
 
 kscope_unload
 finish
