@@ -10,8 +10,9 @@
  *                            waits in D (killable) for SECONDS
  *   ktest read FILE BS       read FILE with read(2) calls of BS bytes,
  *                            copy to stdout; print errno name on failure
- *   ktest hold FILE SECONDS  open FILE, read one byte, sleep, then read
- *                            the rest; prints the errno name of the read
+ *   ktest hold FILE GO       open FILE, read one byte, print "opened",
+ *                            wait until the file GO exists, then read
+ *                            the rest; prints "read ok" or the errno name
  *   ktest write FILE TEXT    open FILE for writing and write TEXT in one
  *                            write(2); print "ok" or the errno's name
  *   ktest runas UID CMD...   setgid/setuid to UID then exec CMD
@@ -129,8 +130,9 @@ static int cmd_read(const char *path, size_t bs)
 	return 0;
 }
 
-static int cmd_hold(const char *path, int seconds)
+static int cmd_hold(const char *path, const char *go)
 {
+	struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
 	char buf[4096];
 	int fd = open(path, O_RDONLY);
 	ssize_t n;
@@ -143,7 +145,8 @@ static int cmd_hold(const char *path, int seconds)
 		die("first read");
 	printf("opened\n");
 	fflush(stdout);
-	sleep(seconds);
+	while (access(go, F_OK))
+		nanosleep(&tick, NULL);
 	n = read(fd, buf, sizeof(buf));
 	printf("read %s\n", n < 0 ? strerrorname_np(errno) : "ok");
 	close(fd);
@@ -190,11 +193,11 @@ int main(int argc, char **argv)
 	if (argc >= 4 && !strcmp(argv[1], "read"))
 		return cmd_read(argv[2], strtoul(argv[3], NULL, 0));
 	if (argc >= 4 && !strcmp(argv[1], "hold"))
-		return cmd_hold(argv[2], atoi(argv[3]));
+		return cmd_hold(argv[2], argv[3]);
 	if (argc >= 4 && !strcmp(argv[1], "write"))
 		return cmd_write(argv[2], argv[3]);
 	if (argc >= 4 && !strcmp(argv[1], "runas"))
 		return cmd_runas(atoi(argv[2]), argv + 3);
-	fprintf(stderr, "usage: ktest threads N | churn S | vfork S | read FILE BS | hold FILE S | write FILE TEXT | runas UID CMD...\n");
+	fprintf(stderr, "usage: ktest threads N | churn S | vfork S | read FILE BS | hold FILE GO | write FILE TEXT | runas UID CMD...\n");
 	return 2;
 }

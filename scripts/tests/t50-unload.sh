@@ -5,14 +5,16 @@
 
 for f in tasks version watch self/state; do
 	kscope_load || { not_ok "insmod"; finish; }
-	"$KTEST" hold /proc/kscope/$f 2 > /tmp/hold.out &
+	rm -f /tmp/go
+	"$KTEST" hold /proc/kscope/$f /tmp/go > /tmp/hold.out &
 	hp=$!
 	i=0
-	until grep -q opened /tmp/hold.out 2>/dev/null || [ $i -gt 50 ]; do
+	until grep -q opened /tmp/hold.out 2>/dev/null || [ $i -gt 600 ]; do
 		i=$((i + 1))
 		sleep 0.1
 	done
 	check "rmmod while $f is open mid-read" kscope_unload
+	touch /tmp/go
 	wait $hp
 	check_eq "the reader of $f then gets EIO" "$(sed -n 's/^read //p' /tmp/hold.out)" "EIO"
 done
