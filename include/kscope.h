@@ -6,7 +6,9 @@
 #ifndef _KSCOPE_H
 #define _KSCOPE_H
 
+#include <linux/fs.h>
 #include <linux/proc_fs.h>
+#include <linux/seq_file.h>
 #include <linux/types.h>
 
 #define KSCOPE_VERSION	"0.1.0"
@@ -77,6 +79,17 @@ void kscope_task_snapshot(struct task_struct *task, struct pid_namespace *ns,
 void kscope_tasks_header_show(struct seq_file *m);
 void kscope_task_snap_show(struct seq_file *m,
 			   const struct kscope_task_snap *snap);
+
+/**
+ * kscope_seq_pid_ns() - the pid namespace a kscope file is read in
+ * @m: the open seq_file
+ *
+ * That of the procfs mount it was opened through, as for /proc/<pid>/.
+ */
+static inline struct pid_namespace *kscope_seq_pid_ns(struct seq_file *m)
+{
+	return proc_pid_ns(file_inode(m->file)->i_sb);
+}
 
 /* tasks.c: /proc/kscope/tasks */
 extern const struct proc_ops kscope_tasks_proc_ops;

@@ -67,7 +67,7 @@ static int kscope_task_file_show(struct seq_file *m, void *v)
 	task = get_pid_task(tf->pid, PIDTYPE_PID);
 	if (!task)
 		return -ESRCH;
-	ret = tf->entry->show(m, proc_pid_ns(file_inode(m->file)->i_sb), task);
+	ret = tf->entry->show(m, kscope_seq_pid_ns(m), task);
 	put_task_struct(task);
 	return ret;
 }

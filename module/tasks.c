@@ -28,11 +28,6 @@
 #include "kscope.h"
 #include "kscope_compat.h"
 
-static struct pid_namespace *kscope_tasks_ns(struct seq_file *m)
-{
-	return proc_pid_ns(file_inode(m->file)->i_sb);
-}
-
 /**
  * kscope_tasks_find() - the first thread whose id is at least *@pos
  * @ns: pid namespace of the reader
@@ -73,7 +68,7 @@ static void *kscope_tasks_start(struct seq_file *m, loff_t *pos)
 {
 	if (*pos == 0)
 		return SEQ_START_TOKEN;
-	return kscope_tasks_find(kscope_tasks_ns(m), pos);
+	return kscope_tasks_find(kscope_seq_pid_ns(m), pos);
 }
 
 static void *kscope_tasks_next(struct seq_file *m, void *v, loff_t *pos)
@@ -81,7 +76,7 @@ static void *kscope_tasks_next(struct seq_file *m, void *v, loff_t *pos)
 	if (v != SEQ_START_TOKEN)
 		put_task_struct(v);
 	(*pos)++;
-	return kscope_tasks_find(kscope_tasks_ns(m), pos);
+	return kscope_tasks_find(kscope_seq_pid_ns(m), pos);
 }
 
 static void kscope_tasks_stop(struct seq_file *m, void *v)
@@ -98,7 +93,7 @@ static int kscope_tasks_show(struct seq_file *m, void *v)
 		kscope_tasks_header_show(m);
 		return 0;
 	}
-	kscope_task_snapshot(v, kscope_tasks_ns(m), &snap);
+	kscope_task_snapshot(v, kscope_seq_pid_ns(m), &snap);
 	/* reaped between lookup and now: its ids are gone, skip it */
 	if (!snap.pid)
 		return SEQ_SKIP;

@@ -106,8 +106,11 @@ int kscope_watch_parse(const char *buf, struct kscope_watch_req *reqs,
 			break;
 		*bad = p;
 		len = strcspn(p, " \t\n\r\v\f,");
-		if (n == max || len >= sizeof(tok))
-			return n == max ? -EINVAL : -ERANGE;
+		if (n == max)
+			return -EINVAL;
+		/* longer than any int: out of range, like kstrtoint() says */
+		if (len >= sizeof(tok))
+			return -ERANGE;
 		memcpy(tok, p, len);
 		tok[len] = '\0';
 		p += len;
@@ -152,15 +155,27 @@ static struct kscope_watch *kscope_watch_find(int nr)
 	return NULL;
 }
 
-static bool kscope_watch_alive(struct kscope_watch *w)
+/**
+ * kscope_watch_alive() - is the watched task still running?
+ * @w: the watch
+ * @comm: if not NULL, gets the task's name ("-" when the task is gone)
+ *
+ * Return: true unless the task has exited (a zombie has exited).
+ */
+static bool kscope_watch_alive(struct kscope_watch *w, char *comm)
 {
 	struct task_struct *task;
 	bool alive;
 
 	task = get_pid_task(w->pid, PIDTYPE_PID);
-	if (!task)
+	if (!task) {
+		if (comm)
+			strscpy(comm, "-", KSCOPE_COMM_LEN);
 		return false;
+	}
 	alive = !READ_ONCE(task->exit_state);
+	if (comm)
+		__get_task_comm(comm, KSCOPE_COMM_LEN, task);
 	put_task_struct(task);
 	return alive;
 }
@@ -272,7 +287,7 @@ static int kscope_watch_apply(const struct kscope_watch_req *reqs,
 			del[ndel++] = old;
 			continue;
 		}
-		if (old && kscope_watch_alive(old))
+		if (old && kscope_watch_alive(old, NULL))
 			continue;
 		if (old)
 			del[ndel++] = old;
@@ -388,8 +403,7 @@ static void kscope_watch_seq_stop(struct seq_file *m, void *v)
 static int kscope_watch_seq_show(struct seq_file *m, void *v)
 {
 	struct kscope_watch *w;
-	struct task_struct *task;
-	char comm[KSCOPE_COMM_LEN] = "-";
+	char comm[KSCOPE_COMM_LEN];
 	bool alive;
 
 	if (v == &kscope_watches) {
@@ -397,12 +411,7 @@ static int kscope_watch_seq_show(struct seq_file *m, void *v)
 		return 0;
 	}
 	w = list_entry(v, struct kscope_watch, node);
-	task = get_pid_task(w->pid, PIDTYPE_PID);
-	alive = task && !READ_ONCE(task->exit_state);
-	if (task) {
-		__get_task_comm(comm, sizeof(comm), task);
-		put_task_struct(task);
-	}
+	alive = kscope_watch_alive(w, comm);
 	seq_printf(m, "%7d %5s %s\n", w->nr, alive ? "yes" : "no", comm);
 	return 0;
 }
