@@ -9,6 +9,9 @@
 #include <linux/fs.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
+#include <linux/jiffies.h>
+#include <linux/math64.h>
+#include <linux/time64.h>
 #include <linux/types.h>
 
 #define KSCOPE_VERSION	"0.1.0"
@@ -114,6 +117,113 @@ struct kscope_watch_req {
 int kscope_watch_parse(const char *buf, struct kscope_watch_req *reqs,
 		       unsigned int max, unsigned int *nr, const char **bad);
 
+/* sym.c: kernel variables 6.1 does not export, looked up at load */
+
+/**
+ * enum kscope_schedstats - whether task_struct::stats is being kept
+ * @KSCOPE_SCHEDSTATS_NONE: the kernel has no CONFIG_SCHEDSTATS
+ * @KSCOPE_SCHEDSTATS_UNKNOWN: built in, but the switch was not found
+ * @KSCOPE_SCHEDSTATS_OFF: kernel.sched_schedstats is 0: values are stale
+ * @KSCOPE_SCHEDSTATS_ON: kernel.sched_schedstats is 1
+ */
+enum kscope_schedstats {
+	KSCOPE_SCHEDSTATS_NONE,
+	KSCOPE_SCHEDSTATS_UNKNOWN,
+	KSCOPE_SCHEDSTATS_OFF,
+	KSCOPE_SCHEDSTATS_ON,
+};
+
+int kscope_sym_init(struct proc_dir_entry *root);
+void kscope_sym_exit(void);
+enum kscope_schedstats kscope_schedstats(void);
+const char *kscope_schedstats_name(enum kscope_schedstats s);
+
+/* sched.c: scheduler statistics of one task */
+
+/**
+ * enum kscope_age_source - what a task's time in its state is measured from
+ * @KSCOPE_AGE_UNKNOWN: the kernel keeps no record of it
+ * @KSCOPE_AGE_SLICE: running: CPU time since it was last switched in
+ * @KSCOPE_AGE_WAIT: runnable, waiting on a runqueue since stats.wait_start
+ * @KSCOPE_AGE_SLEEP: asleep since stats.sleep_start (S)
+ * @KSCOPE_AGE_BLOCK: blocked since stats.block_start (D, I, and the
+ *                    other TASK_UNINTERRUPTIBLE states)
+ */
+enum kscope_age_source {
+	KSCOPE_AGE_UNKNOWN,
+	KSCOPE_AGE_SLICE,
+	KSCOPE_AGE_WAIT,
+	KSCOPE_AGE_SLEEP,
+	KSCOPE_AGE_BLOCK,
+};
+
+/**
+ * struct kscope_state_age - how long a task has been in its current state
+ * @ns: nanoseconds, valid unless @source is KSCOPE_AGE_UNKNOWN
+ * @source: where @ns comes from
+ * @why: when unknown, a short reason
+ */
+struct kscope_state_age {
+	u64 ns;
+	enum kscope_age_source source;
+	const char *why;
+};
+
+void kscope_task_state_age(struct task_struct *p, struct kscope_state_age *age);
+const char *kscope_age_source_name(enum kscope_age_source source);
+
+/**
+ * struct kscope_sched_derived - values derived from a task's sched fields
+ * @avg_atom: average run length between switches, ns; -1 if no switches
+ * @avg_per_cpu: average runtime between migrations, ns; -1 if none
+ * @avg_wait: average time waiting on a runqueue per wait, ns; -1 if none
+ * @wait_share: wait time / (wait + run time), in 1/10000; -1 if neither
+ */
+struct kscope_sched_derived {
+	s64 avg_atom;
+	s64 avg_per_cpu;
+	s64 avg_wait;
+	s64 wait_share;
+};
+
+void kscope_sched_derive(u64 sum_exec_runtime, u64 nr_switches,
+			 u64 nr_migrations, u64 wait_sum, u64 wait_count,
+			 struct kscope_sched_derived *d);
+
+/* time arithmetic shared by cputime.c and cpustat.c */
+
+/**
+ * kscope_sub_clamped() - @a - @b, or 0 when @b > @a
+ * @a: minuend, e.g. user time, which the kernel says includes guest time
+ * @b: subtrahend, e.g. guest time
+ * @clamped: set to true when the difference would have been negative
+ *
+ * The kernel adds guest time to user time (and guest_nice to nice) in
+ * separate, unsynchronised steps, so a reader can see guest > user for
+ * a moment. Time is never negative: clamp, and tell the caller.
+ */
+static inline u64 kscope_sub_clamped(u64 a, u64 b, bool *clamped)
+{
+	if (b > a) {
+		*clamped = true;
+		return 0;
+	}
+	return a - b;
+}
+
+/**
+ * kscope_ns_to_clock_t() - nanoseconds to USER_HZ ticks
+ * @ns: nanoseconds
+ *
+ * The conversion /proc/stat and /proc/<pid>/stat print with; the
+ * kernel's nsec_to_clock_t() is not exported.
+ */
+static inline u64 kscope_ns_to_clock_t(u64 ns)
+{
+	BUILD_BUG_ON(NSEC_PER_SEC % USER_HZ);
+	return div_u64(ns, NSEC_PER_SEC / USER_HZ);
+}
+
 /* main.c: /proc/kscope/version */
 extern const struct proc_ops kscope_version_proc_ops;
 
@@ -136,5 +246,7 @@ struct kscope_task_entry {
 };
 
 int kscope_task_dir_populate(struct proc_dir_entry *dir);
+int kscope_task_sched_show(struct seq_file *m, struct pid_namespace *ns,
+			   struct task_struct *p);
 
 #endif /* _KSCOPE_H */

@@ -55,4 +55,19 @@ static inline unsigned int kscope_task_raw_state(const struct task_struct *p)
 	return READ_ONCE(p->__state);
 }
 
+/**
+ * kscope_task_on_cpu() - whether the task is running on a CPU right now
+ * @p: task
+ *
+ * task_struct::on_cpu exists on SMP kernels only.
+ */
+static inline int kscope_task_on_cpu(const struct task_struct *p)
+{
+#ifdef CONFIG_SMP
+	return READ_ONCE(p->on_cpu);
+#else
+	return p == current;
+#endif
+}
+
 #endif /* _KSCOPE_COMPAT_H */

@@ -46,6 +46,7 @@ static int kscope_task_state_show(struct seq_file *m, struct pid_namespace *ns,
 
 static const struct kscope_task_entry kscope_task_entries[] = {
 	KSCOPE_TASK_FILE("state", 0444, kscope_task_state_show),
+	KSCOPE_TASK_FILE("sched", 0444, kscope_task_sched_show),
 };
 
 /**

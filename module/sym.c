@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sym.c - kernel symbols that Linux 6.1 does not export to modules.
+ *
+ * A few facts kscope reports are held in kernel variables no module may
+ * link against: whether schedstats are switched on at run time (the
+ * sched_schedstats static key behind kernel.sched_schedstats), for one.
+ * kscope looks these up once, at load, through kallsyms, reached by a
+ * kprobe on kallsyms_lookup_name() since that function is not exported
+ * either. Every user of a symbol found here must cope with it missing:
+ * the lookup is disabled with resolve_symbols=0, needs CONFIG_KPROBES,
+ * and is skipped on kernels where an indirect call to a non-exported
+ * function may be rejected by control-flow integrity (IBT, kCFI).
+ * kscope then says "unknown" rather than guess.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/jump_label.h>
+#include <linux/kprobes.h>
+#include <linux/module.h>
+
+#include "kscope.h"
+
+static bool resolve_symbols = true;
+module_param(resolve_symbols, bool, 0444);
+MODULE_PARM_DESC(resolve_symbols,
+		 "Look up unexported kernel variables (sched_schedstats) through kallsyms at load; 0 makes what depends on them \"unknown\" (default: 1)");
+
+static struct static_key_false *kscope_sched_schedstats;
+
+typedef unsigned long (*kscope_lookup_fn)(const char *name);
+
+/**
+ * kscope_sym_lookup_fn() - the address of kallsyms_lookup_name()
+ *
+ * Registering a kprobe resolves its symbol name; the probe is removed
+ * at once, before it can ever fire.
+ *
+ * Return: the function, or NULL when it cannot be reached safely.
+ */
+static kscope_lookup_fn kscope_sym_lookup_fn(void)
+{
+	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
+	kscope_lookup_fn fn;
+
+	if (!IS_ENABLED(CONFIG_KPROBES) || IS_ENABLED(CONFIG_X86_KERNEL_IBT) ||
+	    IS_ENABLED(CONFIG_CFI_CLANG))
+		return NULL;
+	if (register_kprobe(&kp))
+		return NULL;
+	fn = (kscope_lookup_fn)kp.addr;
+	unregister_kprobe(&kp);
+	return fn;
+}
+
+/**
+ * kscope_sym_init() - look up the optional symbols
+ * @root: unused
+ *
+ * Never fails: a symbol that is not found stays NULL.
+ *
+ * Return: 0.
+ */
+int kscope_sym_init(struct proc_dir_entry *root)
+{
+	kscope_lookup_fn lookup;
+
+	if (!resolve_symbols)
+		return 0;
+	lookup = kscope_sym_lookup_fn();
+	if (!lookup) {
+		pr_info("kallsyms not reachable: schedstats state unknown\n");
+		return 0;
+	}
+	kscope_sched_schedstats =
+		(struct static_key_false *)lookup("sched_schedstats");
+	return 0;
+}
+
+void kscope_sym_exit(void)
+{
+	kscope_sched_schedstats = NULL;
+}
+
+/**
+ * kscope_schedstats() - whether the scheduler keeps its statistics now
+ *
+ * The sleep, block and wait timestamps and the counters in
+ * task_struct::stats only move while kernel.sched_schedstats is 1; when
+ * it is 0 they keep stale values, which /proc/<pid>/sched then hides.
+ *
+ * Return: KSCOPE_SCHEDSTATS_ON, _OFF, or _UNKNOWN when this kernel lacks
+ * CONFIG_SCHEDSTATS or the switch could not be found.
+ */
+enum kscope_schedstats kscope_schedstats(void)
+{
+	if (!IS_ENABLED(CONFIG_SCHEDSTATS))
+		return KSCOPE_SCHEDSTATS_NONE;
+	if (!kscope_sched_schedstats)
+		return KSCOPE_SCHEDSTATS_UNKNOWN;
+	return static_key_enabled(&kscope_sched_schedstats->key) ?
+	       KSCOPE_SCHEDSTATS_ON : KSCOPE_SCHEDSTATS_OFF;
+}
