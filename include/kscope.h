@@ -248,5 +248,9 @@ struct kscope_task_entry {
 int kscope_task_dir_populate(struct proc_dir_entry *dir);
 int kscope_task_sched_show(struct seq_file *m, struct pid_namespace *ns,
 			   struct task_struct *p);
+int kscope_task_cputime_show(struct seq_file *m, struct pid_namespace *ns,
+			     struct task_struct *p);
+void kscope_cputime_adjust(u64 utime, u64 stime, u64 rtime,
+			   u64 *prev_utime, u64 *prev_stime);
 
 #endif /* _KSCOPE_H */

@@ -70,4 +70,21 @@ static inline int kscope_task_on_cpu(const struct task_struct *p)
 #endif
 }
 
+/**
+ * kscope_task_vtime_pending() - whether the task's CPU time lags behind
+ * @t: task
+ *
+ * On nohz_full CPUs (CONFIG_VIRT_CPU_ACCOUNTING_GEN) the running slice
+ * of a task is accounted by vtime and reaches utime/stime only when the
+ * task leaves the CPU; task_cputime(), which adds it, is not exported.
+ */
+static inline bool kscope_task_vtime_pending(const struct task_struct *t)
+{
+#ifdef CONFIG_VIRT_CPU_ACCOUNTING_GEN
+	return READ_ONCE(t->vtime.state) != VTIME_INACTIVE;
+#else
+	return false;
+#endif
+}
+
 #endif /* _KSCOPE_COMPAT_H */

@@ -39,6 +39,14 @@ const char *kscope_schedstats_name(enum kscope_schedstats s)
 	return kscope_schedstats_names[s];
 }
 
+/* why a state's start is unknown, by schedstats state */
+static const char * const kscope_schedstats_why[] = {
+	[KSCOPE_SCHEDSTATS_NONE]	= "schedstats not built in",
+	[KSCOPE_SCHEDSTATS_UNKNOWN]	= "schedstats state unknown",
+	[KSCOPE_SCHEDSTATS_OFF]		= "schedstats off",
+	[KSCOPE_SCHEDSTATS_ON]		= "",
+};
+
 static const char * const kscope_age_source_names[] = {
 	[KSCOPE_AGE_UNKNOWN]	= "unknown",
 	[KSCOPE_AGE_SLICE]	= "slice",
@@ -118,7 +126,7 @@ void kscope_task_state_age(struct task_struct *p, struct kscope_state_age *age)
 
 	ss = kscope_schedstats();
 	if (ss != KSCOPE_SCHEDSTATS_ON) {
-		age->why = kscope_schedstats_name(ss);
+		age->why = kscope_schedstats_why[ss];
 		return;
 	}
 
@@ -134,7 +142,7 @@ void kscope_task_state_age(struct task_struct *p, struct kscope_state_age *age)
 				 KSCOPE_AGE_SLEEP))
 			return;
 	}
-	age->why = "not recorded by the scheduler for this state";
+	age->why = "not recorded for this state";
 }
 
 /**
@@ -181,16 +189,15 @@ static void kscope_put_derived(struct seq_file *m, const char *name, s64 v)
 		kscope_put_s64(m, name, v);
 }
 
-#define KSCOPE_SE(m, p, F)	kscope_put_u64(m, #F, (p)->F)
-#define KSCOPE_SE_NS(m, p, F)	kscope_put_u64(m, #F "_ns", (p)->F)
-
-/*
- * The schedstats block, in /proc/<pid>/sched's order. A row is a field
- * of struct sched_statistics and whether it is a time.
+/**
+ * struct kscope_stat_field - a schedstats field /proc/<pid>/sched prints
+ * @name: its name there
+ * @offset: offset in struct sched_statistics, whose fields are all u64
+ * @ns: whether it is a time, in ns
  */
 struct kscope_stat_field {
 	const char *name;
-	size_t offset;
+	unsigned short offset;
 	bool ns;
 };
 
@@ -198,6 +205,7 @@ struct kscope_stat_field {
 #define KSCOPE_STAT(F, NS) \
 	{ #F, offsetof(struct sched_statistics, F), NS }
 
+/* in /proc/<pid>/sched's order */
 static const struct kscope_stat_field kscope_stat_fields[] = {
 	KSCOPE_STAT(sum_sleep_runtime, true),
 	KSCOPE_STAT(sum_block_runtime, true),
@@ -232,7 +240,6 @@ static const struct kscope_stat_field kscope_stat_fields[] = {
 #endif
 };
 
-/* every field above is a u64 */
 static u64 kscope_stat_read(struct task_struct *p,
 			    const struct kscope_stat_field *f)
 {
@@ -248,6 +255,7 @@ static u64 kscope_stat_read(struct task_struct *p,
 }
 #endif
 
+/* @kept: whether the values are current; else they read "unavailable" */
 static void kscope_sched_stats_show(struct seq_file *m, struct task_struct *p,
 				    bool kept)
 {
@@ -264,6 +272,26 @@ static void kscope_sched_stats_show(struct seq_file *m, struct task_struct *p,
 	}
 }
 
+/* the load tracking (PELT) fields of the task's sched_entity */
+static void kscope_sched_avg_show(struct seq_file *m, struct task_struct *p)
+{
+#ifdef CONFIG_SMP
+	const struct sched_avg *sa = &p->se.avg;
+
+	kscope_put_u64(m, "se.avg.load_sum", READ_ONCE(sa->load_sum));
+	kscope_put_u64(m, "se.avg.runnable_sum", READ_ONCE(sa->runnable_sum));
+	kscope_put_u64(m, "se.avg.util_sum", READ_ONCE(sa->util_sum));
+	kscope_put_u64(m, "se.avg.load_avg", READ_ONCE(sa->load_avg));
+	kscope_put_u64(m, "se.avg.runnable_avg", READ_ONCE(sa->runnable_avg));
+	kscope_put_u64(m, "se.avg.util_avg", READ_ONCE(sa->util_avg));
+	kscope_put_u64(m, "se.avg.last_update_time_ns",
+		       READ_ONCE(sa->last_update_time));
+	kscope_put_u64(m, "se.avg.util_est.ewma", READ_ONCE(sa->util_est.ewma));
+	kscope_put_u64(m, "se.avg.util_est.enqueued",
+		       READ_ONCE(sa->util_est.enqueued) & ~UTIL_AVG_UNCHANGED);
+#endif
+}
+
 static void kscope_sched_numa_show(struct seq_file *m, struct task_struct *p)
 {
 #ifdef CONFIG_NUMA_BALANCING
@@ -272,9 +300,9 @@ static void kscope_sched_numa_show(struct seq_file *m, struct task_struct *p)
 		kscope_put_u64(m, "mm->numa_scan_seq",
 			       READ_ONCE(p->mm->numa_scan_seq));
 	task_unlock(p);
-	KSCOPE_SE(m, p, numa_pages_migrated);
-	kscope_put_s64(m, "numa_preferred_nid", p->numa_preferred_nid);
-	KSCOPE_SE(m, p, total_numa_faults);
+	kscope_put_u64(m, "numa_pages_migrated", READ_ONCE(p->numa_pages_migrated));
+	kscope_put_s64(m, "numa_preferred_nid", READ_ONCE(p->numa_preferred_nid));
+	kscope_put_u64(m, "total_numa_faults", READ_ONCE(p->total_numa_faults));
 #endif
 	kscope_put_s64(m, "current_node", cpu_to_node(task_cpu(p)));
 }
@@ -291,6 +319,9 @@ int kscope_task_sched_show(struct seq_file *m, struct pid_namespace *ns,
 			   struct task_struct *p)
 {
 	enum kscope_schedstats ss = kscope_schedstats();
+	/* where it is not known whether they are kept, show them anyway */
+	bool stats = ss == KSCOPE_SCHEDSTATS_ON ||
+		     ss == KSCOPE_SCHEDSTATS_UNKNOWN;
 	unsigned long nvcsw = READ_ONCE(p->nvcsw);
 	unsigned long nivcsw = READ_ONCE(p->nivcsw);
 	struct kscope_sched_derived d;
@@ -301,41 +332,28 @@ int kscope_task_sched_show(struct seq_file *m, struct pid_namespace *ns,
 	seq_printf(m, "threads: %d\n", get_nr_threads(p));
 	seq_printf(m, "schedstats: %s\n", kscope_schedstats_name(ss));
 
-	KSCOPE_SE_NS(m, p, se.exec_start);
-	KSCOPE_SE_NS(m, p, se.vruntime);
-	KSCOPE_SE_NS(m, p, se.sum_exec_runtime);
-	KSCOPE_SE(m, p, se.nr_migrations);
-
-	kscope_sched_stats_show(m, p, ss == KSCOPE_SCHEDSTATS_ON ||
-				      ss == KSCOPE_SCHEDSTATS_UNKNOWN);
-
+	kscope_put_u64(m, "se.exec_start_ns", READ_ONCE(p->se.exec_start));
+	kscope_put_u64(m, "se.vruntime_ns", READ_ONCE(p->se.vruntime));
+	kscope_put_u64(m, "se.sum_exec_runtime_ns",
+		       READ_ONCE(p->se.sum_exec_runtime));
+	kscope_put_u64(m, "se.nr_migrations", READ_ONCE(p->se.nr_migrations));
+	kscope_sched_stats_show(m, p, stats);
 	kscope_put_u64(m, "nr_switches", nvcsw + nivcsw);
 	kscope_put_u64(m, "nr_voluntary_switches", nvcsw);
 	kscope_put_u64(m, "nr_involuntary_switches", nivcsw);
-
-	KSCOPE_SE(m, p, se.load.weight);
-#ifdef CONFIG_SMP
-	KSCOPE_SE(m, p, se.avg.load_sum);
-	KSCOPE_SE(m, p, se.avg.runnable_sum);
-	KSCOPE_SE(m, p, se.avg.util_sum);
-	KSCOPE_SE(m, p, se.avg.load_avg);
-	KSCOPE_SE(m, p, se.avg.runnable_avg);
-	KSCOPE_SE(m, p, se.avg.util_avg);
-	KSCOPE_SE_NS(m, p, se.avg.last_update_time);
-	KSCOPE_SE(m, p, se.avg.util_est.ewma);
-	kscope_put_u64(m, "se.avg.util_est.enqueued",
-		       p->se.avg.util_est.enqueued & ~UTIL_AVG_UNCHANGED);
-#endif
+	kscope_put_u64(m, "se.load.weight", READ_ONCE(p->se.load.weight));
+	kscope_sched_avg_show(m, p);
 #ifdef CONFIG_UCLAMP_TASK
+	/* requested; the effective values need uclamp_eff_value(), unexported */
 	kscope_put_u64(m, "uclamp.min", p->uclamp_req[UCLAMP_MIN].value);
 	kscope_put_u64(m, "uclamp.max", p->uclamp_req[UCLAMP_MAX].value);
 #endif
-	KSCOPE_SE(m, p, policy);
+	kscope_put_u64(m, "policy", READ_ONCE(p->policy));
 	seq_printf(m, "policy_name: %s\n", kscope_policy_name(p->policy));
-	kscope_put_s64(m, "prio", p->prio);
+	kscope_put_s64(m, "prio", READ_ONCE(p->prio));
 	if (p->policy == SCHED_DEADLINE) {
-		KSCOPE_SE_NS(m, p, dl.runtime);
-		KSCOPE_SE_NS(m, p, dl.deadline);
+		kscope_put_u64(m, "dl.runtime_ns", READ_ONCE(p->dl.runtime));
+		kscope_put_u64(m, "dl.deadline_ns", READ_ONCE(p->dl.deadline));
 	}
 	kscope_sched_numa_show(m, p);
 
@@ -346,7 +364,7 @@ int kscope_task_sched_show(struct seq_file *m, struct pid_namespace *ns,
 			    &d);
 	kscope_put_derived(m, "avg_atom_ns", d.avg_atom);
 	kscope_put_derived(m, "avg_per_cpu_ns", d.avg_per_cpu);
-	if (ss == KSCOPE_SCHEDSTATS_ON || ss == KSCOPE_SCHEDSTATS_UNKNOWN) {
+	if (stats) {
 		kscope_put_derived(m, "avg_wait_ns", d.avg_wait);
 		if (d.wait_share < 0)
 			seq_puts(m, "wait_share_pct: n/a\n");

@@ -25,10 +25,12 @@
 static int kscope_task_state_show(struct seq_file *m, struct pid_namespace *ns,
 				  struct task_struct *task)
 {
+	struct kscope_state_age age;
 	struct kscope_task_snap snap;
 	char bits[160];
 
 	kscope_task_snapshot(task, ns, &snap);
+	kscope_task_state_age(task, &age);
 	kscope_state_bits_snprint(bits, sizeof(bits), snap.state.raw);
 
 	seq_printf(m, "pid: %d\n", snap.pid);
@@ -38,6 +40,14 @@ static int kscope_task_state_show(struct seq_file *m, struct pid_namespace *ns,
 	seq_printf(m, "raw: 0x%08x %s\n", snap.state.raw, bits);
 	seq_printf(m, "load: %u\n", snap.load);
 	seq_printf(m, "kthread: %u\n", snap.kthread);
+	seq_printf(m, "on_rq: %d\n", READ_ONCE(task->on_rq));
+	seq_printf(m, "on_cpu: %d\n", kscope_task_on_cpu(task));
+	seq_printf(m, "cpu: %u\n", snap.cpu);
+	if (age.source == KSCOPE_AGE_UNKNOWN)
+		seq_printf(m, "in_state_ns: unknown (%s)\n", age.why);
+	else
+		seq_printf(m, "in_state_ns: %llu (%s)\n", age.ns,
+			   kscope_age_source_name(age.source));
 	return 0;
 }
 
@@ -47,6 +57,7 @@ static int kscope_task_state_show(struct seq_file *m, struct pid_namespace *ns,
 static const struct kscope_task_entry kscope_task_entries[] = {
 	KSCOPE_TASK_FILE("state", 0444, kscope_task_state_show),
 	KSCOPE_TASK_FILE("sched", 0444, kscope_task_sched_show),
+	KSCOPE_TASK_FILE("cputime", 0444, kscope_task_cputime_show),
 };
 
 /**
