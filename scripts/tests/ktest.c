@@ -16,6 +16,11 @@
  *   ktest write FILE TEXT    open FILE for writing and write TEXT in one
  *                            write(2); print "ok" or the errno's name
  *   ktest runas UID CMD...   setgid/setuid to UID then exec CMD
+ *   ktest burn N MS exit|hold
+ *                            N threads each use MS ms of CPU time, in
+ *                            user space and in system calls; then all
+ *                            exit ("exit"), or print "burnt" and sleep
+ *                            until killed ("hold")
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <grp.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -182,6 +188,74 @@ static int cmd_runas(int uid, char **argv)
 	return 2;
 }
 
+static long burn_ms;
+
+static double thread_cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* a mix of user-space loops and cheap system calls */
+static void *burner(void *arg)
+{
+	volatile unsigned long x = 0;
+	int i;
+
+	while (thread_cpu_ms() < burn_ms) {
+		for (i = 0; i < 100000; i++)
+			x += i;
+		for (i = 0; i < 100; i++)
+			syscall(SYS_getppid);
+	}
+	return arg;
+}
+
+static void *burn_and_hold(void *arg)
+{
+	burner(arg);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static int cmd_burn(int n, long ms, const char *mode)
+{
+	int hold = !strcmp(mode, "hold");
+	pthread_t *t = calloc(n, sizeof(*t));
+	int i, err;
+
+	if (!t)
+		die("calloc");
+	burn_ms = ms;
+	for (i = 0; i < n; i++) {
+		err = pthread_create(&t[i], NULL, hold ? burn_and_hold : burner, NULL);
+		if (err) {
+			errno = err;
+			die("pthread_create");
+		}
+	}
+	if (hold) {
+		/* every thread has burnt when the group's CPU time says so */
+		struct timespec ts;
+
+		do {
+			usleep(10000);
+			clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+		} while (ts.tv_sec * 1e3 + ts.tv_nsec / 1e6 < (double)n * ms);
+		printf("burnt\n");
+		fflush(stdout);
+		for (;;)
+			pause();
+	}
+	for (i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+	free(t);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "threads"))
@@ -198,6 +272,8 @@ int main(int argc, char **argv)
 		return cmd_write(argv[2], argv[3]);
 	if (argc >= 4 && !strcmp(argv[1], "runas"))
 		return cmd_runas(atoi(argv[2]), argv + 3);
-	fprintf(stderr, "usage: ktest threads N | churn S | vfork S | read FILE BS | hold FILE GO | write FILE TEXT | runas UID CMD...\n");
+	if (argc >= 5 && !strcmp(argv[1], "burn"))
+		return cmd_burn(atoi(argv[2]), atol(argv[3]), argv[4]);
+	fprintf(stderr, "usage: ktest threads N | churn S | vfork S | read FILE BS | hold FILE GO | write FILE TEXT | runas UID CMD... | burn N MS exit|hold\n");
 	return 2;
 }

@@ -69,20 +69,36 @@ state_of() {
 	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1
 }
 
-# wait_state PID LETTER: wait up to ~30 s for PID to be in state LETTER
+# in_state PID LETTER: whether /proc says PID is in state LETTER
+in_state() {
+	[ "$(state_of "$1")" = "$2" ]
+}
+
+# wait_state PID LETTER: wait up to ~60 s for PID to be in state LETTER
 wait_state() {
-	_i=0
-	while [ "$(state_of "$1")" != "$2" ]; do
-		_i=$((_i + 1))
-		[ $_i -gt 300 ] && return 1
-		sleep 0.1
-	done
-	return 0
+	wait_for in_state "$1" "$2"
 }
 
 # kline TID: the "tasks" line of thread TID
 kline() {
 	awk -v t="$1" 'NR > 1 && $1 == t' /proc/kscope/tasks
+}
+
+# wait_for COMMAND...: run COMMAND every 0.1 s until it succeeds; give
+# up after ~60 s
+wait_for() {
+	_w=0
+	until "$@"; do
+		_w=$((_w + 1))
+		[ $_w -gt 600 ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# field FILE NAME: the value of NAME in a "name: value" file
+field() {
+	awk -v n="$2" 'index($0, n ": ") == 1 { print substr($0, length(n) + 3); exit }' "$1"
 }
 
 finish() {

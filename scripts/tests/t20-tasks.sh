@@ -148,11 +148,7 @@ rm -f /tmp/zp
 # reap the zombie too)
 sh -c 'sh -c "exit 0" & echo $! > /tmp/zp; exec sleep 60' &
 zparent=$!
-i=0
-while [ ! -s /tmp/zp ] && [ $i -lt 300 ]; do
-	i=$((i + 1))
-	sleep 0.1
-done
+wait_for [ -s /tmp/zp ]
 zp=$(cat /tmp/zp)
 wait_state "$zp" Z
 check_eq "zombie: /proc says Z, kscope too" \
