@@ -224,6 +224,15 @@ static inline u64 kscope_ns_to_clock_t(u64 ns)
 	return div_u64(ns, NSEC_PER_SEC / USER_HZ);
 }
 
+/* walk.c: every task of a pid namespace, a bounded batch per RCU section */
+
+/* most pids looked at under one rcu_read_lock() */
+#define KSCOPE_WALK_BATCH	256
+
+typedef int (*kscope_walk_fn)(struct task_struct *task, pid_t nr, void *arg);
+
+int kscope_walk_tasks(struct pid_namespace *ns, kscope_walk_fn fn, void *arg);
+
 /* main.c: /proc/kscope/version */
 extern const struct proc_ops kscope_version_proc_ops;
 
