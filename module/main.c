@@ -87,6 +87,7 @@ static const struct kscope_file kscope_files[] = {
 	{ "version",	0444, &kscope_version_proc_ops },
 	{ "tasks",	0444, &kscope_tasks_proc_ops },
 	{ "watch",	0666, &kscope_watch_proc_ops },
+	{ "cpustat",	0444, &kscope_cpustat_proc_ops },
 };
 
 /**
