@@ -284,6 +284,11 @@ void kscope_cpustat_to_ticks(const struct kscope_cpustat_vals *ns,
 			     struct kscope_cpustat_vals *ticks);
 extern const struct proc_ops kscope_cpustat_proc_ops;
 
+/* loadavg.c: /proc/kscope/loadavg */
+
+int kscope_loadavg_snprint(char *buf, size_t size, unsigned long raw);
+extern const struct proc_ops kscope_loadavg_proc_ops;
+
 /* main.c: /proc/kscope/version */
 extern const struct proc_ops kscope_version_proc_ops;
 

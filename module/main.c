@@ -88,6 +88,7 @@ static const struct kscope_file kscope_files[] = {
 	{ "tasks",	0444, &kscope_tasks_proc_ops },
 	{ "watch",	0666, &kscope_watch_proc_ops },
 	{ "cpustat",	0444, &kscope_cpustat_proc_ops },
+	{ "loadavg",	0444, &kscope_loadavg_proc_ops },
 };
 
 /**
