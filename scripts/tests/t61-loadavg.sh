@@ -144,7 +144,7 @@ if [ -w $ss ]; then
 	echo 0 > $ss
 	check_eq "schedstats off: blocked_ns unknown, and why" \
 		"$(klist /proc/kscope/loadavg | awk '$5 == "ktest" { x = $4; sub(/.* ktest +/, ""); print x, $0 }' | sort -u)" \
-		"unknown off (kernel.sched_schedstats=0)"
+		"unknown schedstats off"
 	echo "$ss_was" > $ss
 fi
 
