@@ -289,6 +289,10 @@ extern const struct proc_ops kscope_cpustat_proc_ops;
 int kscope_loadavg_snprint(char *buf, size_t size, unsigned long raw);
 extern const struct proc_ops kscope_loadavg_proc_ops;
 
+/* inject.c: /proc/kscope/inject/, root-only fault injection */
+int kscope_inject_init(struct proc_dir_entry *root);
+void kscope_inject_exit(void);
+
 /* main.c: /proc/kscope/version */
 extern const struct proc_ops kscope_version_proc_ops;
 

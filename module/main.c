@@ -108,6 +108,7 @@ struct kscope_part {
 static const struct kscope_part kscope_parts[] = {
 	{ "sym", kscope_sym_init, kscope_sym_exit },
 	{ "watch", kscope_watch_init, kscope_watch_exit },
+	{ "inject", kscope_inject_init, kscope_inject_exit },
 };
 
 static struct proc_dir_entry *kscope_root;
