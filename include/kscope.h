@@ -94,6 +94,10 @@ static inline struct pid_namespace *kscope_seq_pid_ns(struct seq_file *m)
 	return proc_pid_ns(file_inode(m->file)->i_sb);
 }
 
+/* perm.c: the permission checks of control files */
+int kscope_may_open(struct file *file, const char *what);
+int kscope_may_write(struct file *file, const char *what);
+
 /* tasks.c: /proc/kscope/tasks */
 extern const struct proc_ops kscope_tasks_proc_ops;
 
@@ -136,6 +140,10 @@ enum kscope_schedstats {
 int kscope_sym_init(struct proc_dir_entry *root);
 void kscope_sym_exit(void);
 enum kscope_schedstats kscope_schedstats(void);
+int kscope_hung_timeout(unsigned long *secs);
+int kscope_hung_warnings_left(int *left);
+int kscope_stack_save(struct task_struct *task, unsigned long *entries,
+		      unsigned int size);
 const char *kscope_schedstats_name(enum kscope_schedstats s);
 
 /* sched.c: scheduler statistics of one task */
@@ -231,7 +239,23 @@ static inline u64 kscope_ns_to_clock_t(u64 ns)
 
 typedef int (*kscope_walk_fn)(struct task_struct *task, pid_t nr, void *arg);
 
+/**
+ * struct kscope_walk_stats - what one walk cost
+ * @tasks: tasks passed to the callback
+ * @batches: RCU read-side sections
+ * @max_hold_ns: the longest of them
+ * @total_ns: the whole walk, lock breaks and rescheduling included
+ */
+struct kscope_walk_stats {
+	unsigned long tasks;
+	unsigned int batches;
+	u64 max_hold_ns;
+	u64 total_ns;
+};
+
 int kscope_walk_tasks(struct pid_namespace *ns, kscope_walk_fn fn, void *arg);
+int kscope_walk_tasks_stats(struct pid_namespace *ns, kscope_walk_fn fn,
+			    void *arg, struct kscope_walk_stats *st);
 
 /* cpustat.c: /proc/kscope/cpustat */
 
@@ -289,9 +313,39 @@ extern const struct proc_ops kscope_cpustat_proc_ops;
 int kscope_loadavg_snprint(char *buf, size_t size, unsigned long raw);
 extern const struct proc_ops kscope_loadavg_proc_ops;
 
+/* hung.c: /proc/kscope/hung and hung_history */
+
+/**
+ * struct kscope_hung_conf - settings written to /proc/kscope/hung
+ * @threshold_ms: list tasks blocked this long; -1 follows the kernel's
+ *                hung_task_timeout_secs
+ * @period_ms: scanner period; 0 stops it
+ */
+struct kscope_hung_conf {
+	int threshold_ms;
+	unsigned int period_ms;
+};
+
+extern const struct proc_ops kscope_hung_proc_ops;
+extern const struct proc_ops kscope_hung_history_proc_ops;
+int kscope_hung_init(struct proc_dir_entry *root);
+void kscope_hung_exit(void);
+bool kscope_hung_rule(unsigned int state, unsigned long switches);
+bool kscope_khung_would_report(unsigned long timeout_secs,
+			       unsigned long switches, unsigned long last_count,
+			       unsigned long last_time, unsigned long now);
+int kscope_hung_parse(char *buf, struct kscope_hung_conf *conf,
+		      const char **bad);
+
 /* inject.c: /proc/kscope/inject/, root-only fault injection */
 int kscope_inject_init(struct proc_dir_entry *root);
 void kscope_inject_exit(void);
+
+/* inject_sleep.c: inject/sleep_d and inject/sleep_i */
+extern const struct proc_ops kscope_sleep_d_proc_ops;
+extern const struct proc_ops kscope_sleep_i_proc_ops;
+void kscope_sleep_stop(void);
+int kscope_sleep_parse(const char *buf, unsigned int max, unsigned int *ms);
 
 /* main.c: /proc/kscope/version */
 extern const struct proc_ops kscope_version_proc_ops;

@@ -87,4 +87,27 @@ static inline bool kscope_task_vtime_pending(const struct task_struct *t)
 #endif
 }
 
+/**
+ * kscope_task_last_switch() - khungtaskd's record of a task
+ * @t: task
+ * @count: nvcsw + nivcsw when khungtaskd last saw it change
+ * @when: jiffies at that scan
+ *
+ * The fields exist only with CONFIG_DETECT_HUNG_TASK.
+ *
+ * Return: whether the kernel keeps them.
+ */
+static inline bool kscope_task_last_switch(const struct task_struct *t,
+					   unsigned long *count,
+					   unsigned long *when)
+{
+#ifdef CONFIG_DETECT_HUNG_TASK
+	*count = READ_ONCE(t->last_switch_count);
+	*when = READ_ONCE(t->last_switch_time);
+	return true;
+#else
+	return false;
+#endif
+}
+
 #endif /* _KSCOPE_COMPAT_H */

@@ -3,9 +3,11 @@
  * inject.c - /proc/kscope/inject/: task-level fault injection.
  *
  * Every injector is a root-only file in /proc/kscope/inject/, one row of
- * kscope_injectors[]. A row may have an exit hook, called at unload after
- * the files are gone, to give back what the injector holds (memory,
- * sleeping tasks) before the module's code goes away.
+ * kscope_injectors[]. At unload, a row's stop hook makes the writers still
+ * inside it return soon (a task sleeping in an injector is woken), the
+ * files are removed, which waits for those writers to leave, and then
+ * its exit hook gives back what the injector holds (memory) before the
+ * module's code goes away.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -18,18 +20,23 @@
 /**
  * struct kscope_injector - a file in /proc/kscope/inject/
  * @name: file name
- * @mode: file mode (0600 or 0200: root only)
+ * @mode: file mode; opening for writing also needs CAP_SYS_ADMIN
  * @ops: its proc_ops
+ * @stop: called at unload before the file is removed, to make writers
+ *        inside it return soon and new ones fail; may be NULL
  * @exit: called at unload, after the file is removed; may be NULL
  */
 struct kscope_injector {
 	const char *name;
 	umode_t mode;
 	const struct proc_ops *ops;
+	void (*stop)(void);
 	void (*exit)(void);
 };
 
 static const struct kscope_injector kscope_injectors[] = {
+	{ "sleep_d", 0666, &kscope_sleep_d_proc_ops, kscope_sleep_stop, NULL },
+	{ "sleep_i", 0666, &kscope_sleep_i_proc_ops, kscope_sleep_stop, NULL },
 };
 
 static struct proc_dir_entry *kscope_inject_dir;
@@ -38,6 +45,9 @@ static void kscope_inject_teardown(void)
 {
 	size_t i;
 
+	for (i = 0; i < ARRAY_SIZE(kscope_injectors); i++)
+		if (kscope_injectors[i].stop)
+			kscope_injectors[i].stop();
 	proc_remove(kscope_inject_dir);
 	kscope_inject_dir = NULL;
 	for (i = 0; i < ARRAY_SIZE(kscope_injectors); i++)
@@ -74,8 +84,9 @@ int kscope_inject_init(struct proc_dir_entry *root)
 /**
  * kscope_inject_exit() - remove the injectors and undo what they hold
  *
- * proc_remove() waits for every writer still inside an injector's
- * proc_ops to return, so the exit hooks run with no new work coming.
+ * The stop hooks wake the writers still inside an injector, and
+ * proc_remove() waits for them to return, so the exit hooks run with no
+ * work in flight and none coming.
  */
 void kscope_inject_exit(void)
 {

@@ -89,6 +89,8 @@ static const struct kscope_file kscope_files[] = {
 	{ "watch",	0666, &kscope_watch_proc_ops },
 	{ "cpustat",	0444, &kscope_cpustat_proc_ops },
 	{ "loadavg",	0444, &kscope_loadavg_proc_ops },
+	{ "hung",	0666, &kscope_hung_proc_ops },
+	{ "hung_history", 0444, &kscope_hung_history_proc_ops },
 };
 
 /**
@@ -109,6 +111,7 @@ static const struct kscope_part kscope_parts[] = {
 	{ "sym", kscope_sym_init, kscope_sym_exit },
 	{ "watch", kscope_watch_init, kscope_watch_exit },
 	{ "inject", kscope_inject_init, kscope_inject_exit },
+	{ "hung", kscope_hung_init, kscope_hung_exit },
 };
 
 static struct proc_dir_entry *kscope_root;

@@ -4,7 +4,9 @@
  *
  * A few facts kscope reports are held in kernel variables no module may
  * link against: whether schedstats are switched on at run time (the
- * sched_schedstats static key behind kernel.sched_schedstats), for one.
+ * sched_schedstats static key behind kernel.sched_schedstats), and
+ * khungtaskd's timeout and warning budget; and a task's kernel stack is
+ * only reachable through stack_trace_save_tsk(), which is not exported.
  * kscope looks these up once, at load, through kallsyms, reached by a
  * kprobe on kallsyms_lookup_name() since that function is not exported
  * either. Every user of a symbol found here must cope with it missing:
@@ -18,15 +20,24 @@
 #include <linux/jump_label.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
+#include <linux/sched.h>
 
 #include "kscope.h"
 
 static bool resolve_symbols = true;
 module_param(resolve_symbols, bool, 0444);
 MODULE_PARM_DESC(resolve_symbols,
-		 "Look up unexported kernel variables (sched_schedstats) through kallsyms at load; 0 makes what depends on them \"unknown\" (default: 1)");
+		 "Look up unexported kernel symbols (sched_schedstats, hung task sysctls, stack_trace_save_tsk) through kallsyms at load; 0 makes what depends on them \"unknown\" (default: 1)");
+
+typedef unsigned int (*kscope_stack_fn)(struct task_struct *task,
+					unsigned long *store,
+					unsigned int size,
+					unsigned int skipnr);
 
 static struct static_key_false *kscope_sched_schedstats;
+static unsigned long *kscope_hung_timeout_secs;
+static int *kscope_hung_warnings;
+static kscope_stack_fn kscope_stack_save_fn;
 
 typedef unsigned long (*kscope_lookup_fn)(const char *name);
 
@@ -69,17 +80,28 @@ int kscope_sym_init(struct proc_dir_entry *root)
 		return 0;
 	lookup = kscope_sym_lookup_fn();
 	if (!lookup) {
-		pr_info("kallsyms not reachable: schedstats state unknown\n");
+		pr_info("kallsyms not reachable: schedstats state, hung task sysctls and stacks unknown\n");
 		return 0;
 	}
 	kscope_sched_schedstats =
 		(struct static_key_false *)lookup("sched_schedstats");
+	if (IS_ENABLED(CONFIG_DETECT_HUNG_TASK)) {
+		kscope_hung_timeout_secs =
+			(unsigned long *)lookup("sysctl_hung_task_timeout_secs");
+		kscope_hung_warnings = (int *)lookup("sysctl_hung_task_warnings");
+	}
+	if (IS_ENABLED(CONFIG_STACKTRACE))
+		kscope_stack_save_fn =
+			(kscope_stack_fn)lookup("stack_trace_save_tsk");
 	return 0;
 }
 
 void kscope_sym_exit(void)
 {
 	kscope_sched_schedstats = NULL;
+	kscope_hung_timeout_secs = NULL;
+	kscope_hung_warnings = NULL;
+	kscope_stack_save_fn = NULL;
 }
 
 /**
@@ -100,4 +122,50 @@ enum kscope_schedstats kscope_schedstats(void)
 		return KSCOPE_SCHEDSTATS_UNKNOWN;
 	return static_key_enabled(&kscope_sched_schedstats->key) ?
 	       KSCOPE_SCHEDSTATS_ON : KSCOPE_SCHEDSTATS_OFF;
+}
+
+/**
+ * kscope_hung_timeout() - kernel.hung_task_timeout_secs
+ * @secs: where to put it
+ *
+ * Return: 0, or -ENOENT when this kernel has no hung task detector or
+ * the variable could not be found.
+ */
+int kscope_hung_timeout(unsigned long *secs)
+{
+	if (!kscope_hung_timeout_secs)
+		return -ENOENT;
+	*secs = READ_ONCE(*kscope_hung_timeout_secs);
+	return 0;
+}
+
+/**
+ * kscope_hung_warnings_left() - kernel.hung_task_warnings
+ * @left: where to put it: reports khungtaskd still prints, -1 for no limit
+ *
+ * Return: 0 or -ENOENT, as kscope_hung_timeout().
+ */
+int kscope_hung_warnings_left(int *left)
+{
+	if (!kscope_hung_warnings)
+		return -ENOENT;
+	*left = READ_ONCE(*kscope_hung_warnings);
+	return 0;
+}
+
+/**
+ * kscope_stack_save() - a sleeping task's kernel stack
+ * @task: the task, referenced by the caller
+ * @entries: return addresses, innermost first
+ * @size: room in @entries
+ *
+ * Return: the number of entries stored, or -ENOENT when
+ * stack_trace_save_tsk() could not be found.
+ */
+int kscope_stack_save(struct task_struct *task, unsigned long *entries,
+		      unsigned int size)
+{
+	if (!kscope_stack_save_fn)
+		return -ENOENT;
+	return kscope_stack_save_fn(task, entries, size, 0);
 }

@@ -17,6 +17,7 @@
 #include <linux/pid_namespace.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
 #include <linux/threads.h>
 
@@ -51,13 +52,33 @@
  */
 int kscope_walk_tasks(struct pid_namespace *ns, kscope_walk_fn fn, void *arg)
 {
+	return kscope_walk_tasks_stats(ns, fn, arg, NULL);
+}
+EXPORT_SYMBOL_IF_KUNIT(kscope_walk_tasks);
+
+/**
+ * kscope_walk_tasks_stats() - kscope_walk_tasks(), measured
+ * @ns: as for kscope_walk_tasks()
+ * @fn: as for kscope_walk_tasks()
+ * @arg: as for kscope_walk_tasks()
+ * @st: if not NULL, filled in with what the walk cost
+ *
+ * Return: as kscope_walk_tasks().
+ */
+int kscope_walk_tasks_stats(struct pid_namespace *ns, kscope_walk_fn fn,
+			    void *arg, struct kscope_walk_stats *st)
+{
+	u64 start = local_clock(), t0;
 	int nr = 1;
 
+	if (st)
+		memset(st, 0, sizeof(*st));
 	for (;;) {
 		unsigned int batch = 0;
 		struct pid *pid = NULL;
 		int ret = 0;
 
+		t0 = local_clock();
 		rcu_read_lock();
 		while (batch++ < KSCOPE_WALK_BATCH) {
 			struct task_struct *task;
@@ -76,11 +97,18 @@ int kscope_walk_tasks(struct pid_namespace *ns, kscope_walk_fn fn, void *arg)
 			task = pid_task(pid, PIDTYPE_PID);
 			if (!task)
 				continue;
+			if (st)
+				st->tasks++;
 			ret = fn(task, found, arg);
 			if (ret)
 				break;
 		}
 		rcu_read_unlock();
+		if (st) {
+			st->batches++;
+			st->max_hold_ns = max(st->max_hold_ns, local_clock() - t0);
+			st->total_ns = local_clock() - start;
+		}
 
 		if (ret)
 			return ret;
@@ -91,4 +119,3 @@ int kscope_walk_tasks(struct pid_namespace *ns, kscope_walk_fn fn, void *arg)
 		cond_resched();
 	}
 }
-EXPORT_SYMBOL_IF_KUNIT(kscope_walk_tasks);

@@ -353,11 +353,9 @@ static ssize_t kscope_watch_write(struct file *file, const char __user *ubuf,
 	char *buf;
 	int ret, badpid = 0;
 
-	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN)) {
-		pr_info_ratelimited("watch: write by uid %u refused: needs CAP_SYS_ADMIN\n",
-				    from_kuid(&init_user_ns, current_uid()));
-		return -EPERM;
-	}
+	ret = kscope_may_write(file, "watch");
+	if (ret)
+		return ret;
 	if (count > KSCOPE_WATCH_MAX_WRITE) {
 		pr_info_ratelimited("watch: write of %zu bytes refused: at most %d\n",
 				    count, KSCOPE_WATCH_MAX_WRITE);
@@ -425,15 +423,10 @@ static const struct seq_operations kscope_watch_seq_ops = {
 
 static int kscope_watch_open(struct inode *inode, struct file *file)
 {
-	/*
-	 * The mode lets anyone open for writing so that the answer to a
-	 * writer without privilege is this clear EPERM, not EACCES.
-	 */
-	if ((file->f_mode & FMODE_WRITE) && !capable(CAP_SYS_ADMIN)) {
-		pr_info_ratelimited("watch: open for writing by uid %u refused: needs CAP_SYS_ADMIN\n",
-				    from_kuid(&init_user_ns, current_uid()));
-		return -EPERM;
-	}
+	int ret = kscope_may_open(file, "watch");
+
+	if (ret)
+		return ret;
 	return seq_open(file, &kscope_watch_seq_ops);
 }
 

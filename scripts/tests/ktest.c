@@ -16,6 +16,12 @@
  *   ktest write FILE TEXT    open FILE for writing and write TEXT in one
  *                            write(2); print "ok" or the errno's name
  *   ktest runas UID CMD...   setgid/setuid to UID then exec CMD
+ *   ktest stampsleep STAMP S write the CLOCK_BOOTTIME time to STAMP, then
+ *                            sleep S seconds: the time it fell asleep
+ *   ktest stampwrite STAMP FILE TEXT
+ *                            open FILE, write the CLOCK_BOOTTIME time to
+ *                            STAMP, then write TEXT to FILE in one
+ *                            write(2); print "ok" or the errno's name
  *   ktest burn N MS exit|hold
  *                            N threads each use MS ms of CPU time, in
  *                            user space and in system calls; then all
@@ -256,6 +262,43 @@ static int cmd_burn(int n, long ms, const char *mode)
 	return 0;
 }
 
+/* write the boot-time clock, "SECONDS.NANOSECONDS", to @path */
+static void stamp(const char *path)
+{
+	struct timespec ts;
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		die(path);
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	fprintf(f, "%ld.%09ld\n", (long)ts.tv_sec, ts.tv_nsec);
+	if (fclose(f))
+		die(path);
+}
+
+static int cmd_stampsleep(const char *path, int seconds)
+{
+	stamp(path);
+	sleep(seconds);
+	return 0;
+}
+
+static int cmd_stampwrite(const char *path, const char *file, const char *text)
+{
+	int fd = open(file, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0) {
+		printf("%s\n", strerrorname_np(errno));
+		return 1;
+	}
+	stamp(path);
+	n = write(fd, text, strlen(text));
+	printf("%s\n", n < 0 ? strerrorname_np(errno) : "ok");
+	close(fd);
+	return n < 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "threads"))
@@ -274,6 +317,10 @@ int main(int argc, char **argv)
 		return cmd_runas(atoi(argv[2]), argv + 3);
 	if (argc >= 5 && !strcmp(argv[1], "burn"))
 		return cmd_burn(atoi(argv[2]), atol(argv[3]), argv[4]);
-	fprintf(stderr, "usage: ktest threads N | churn S | vfork S | read FILE BS | hold FILE GO | write FILE TEXT | runas UID CMD... | burn N MS exit|hold\n");
+	if (argc >= 4 && !strcmp(argv[1], "stampsleep"))
+		return cmd_stampsleep(argv[2], atoi(argv[3]));
+	if (argc >= 5 && !strcmp(argv[1], "stampwrite"))
+		return cmd_stampwrite(argv[2], argv[3], argv[4]);
+	fprintf(stderr, "usage: ktest threads N | churn S | vfork S | read FILE BS | hold FILE GO | write FILE TEXT | runas UID CMD... | burn N MS exit|hold | stampsleep STAMP S | stampwrite STAMP FILE TEXT\n");
 	return 2;
 }

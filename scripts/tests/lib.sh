@@ -101,6 +101,37 @@ field() {
 	awk -v n="$2" 'index($0, n ": ") == 1 { print substr($0, length(n) + 3); exit }' "$1"
 }
 
+# uptime_ms: CLOCK_BOOTTIME in ms, from /proc/uptime (10 ms resolution)
+uptime_ms() {
+	awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime
+}
+
+# stamp_ms FILE: a time ktest stamped into FILE, in ms of CLOCK_BOOTTIME
+stamp_ms() {
+	awk '{ printf "%d\n", $1 * 1000 }' "$1"
+}
+
+# start_ms PID: when PID was created (/proc/<pid>/stat field 22, ticks
+# since boot), in ms of CLOCK_BOOTTIME
+start_ms() {
+	echo $(($(sed 's/.*) //' /proc/$1/stat | cut -d' ' -f20) * 10))
+}
+
+# check_age DESC START_MS COMMAND...: COMMAND prints a duration in ns
+# that began at START_MS; it must lie between the time elapsed before
+# and after COMMAND ran, give or take 50 ms (the clocks' 10 ms steps,
+# and the moment between a stamp and the sleep it marks)
+check_age() {
+	_desc=$1
+	_t0=$2
+	shift 2
+	_lo=$(($(uptime_ms) - _t0))
+	_got=$("$@" | awk '{ printf "%d\n", $1 / 1000000 }')
+	_hi=$(($(uptime_ms) - _t0 + 10))
+	check "$_desc: ${_got} ms, elapsed ${_lo}-${_hi} ms" \
+		[ "$_got" -ge $((_lo - 50)) -a "$_got" -le $((_hi + 50)) ]
+}
+
 finish() {
 	exit $T_FAILED
 }
