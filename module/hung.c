@@ -140,7 +140,8 @@ struct kscope_hung_track {
  * @blocked_ns: the longest it was seen blocked
  * @pid: its pid, referenced
  * @tgid: its thread group's pid, referenced
- * @ended: it is no longer blocked (woke, or exited)
+ * @switches: the switch count it was blocked with
+ * @ended: a scan found it no longer blocked (woke, or exited)
  * @comm: command name
  */
 struct kscope_hung_event {
@@ -149,6 +150,7 @@ struct kscope_hung_event {
 	u64 blocked_ns;
 	struct pid *pid;
 	struct pid *tgid;
+	unsigned long switches;
 	bool ended;
 	char comm[TASK_COMM_LEN];
 };
@@ -352,6 +354,7 @@ static void kscope_hung_cross(struct kscope_hung_track *tr,
 	ev->blocked_ns = blocked;
 	ev->pid = get_pid(tr->pid);
 	ev->tgid = get_pid(tr->tgid);
+	ev->switches = tr->switches;
 	ev->ended = false;
 	strscpy(ev->comm, o->comm, sizeof(ev->comm));
 	tr->event = slot;
@@ -815,6 +818,26 @@ const struct proc_ops kscope_hung_proc_ops = {
 	.proc_release	= kscope_hung_release,
 };
 
+/*
+ * Whether the task of a crossing has stopped being blocked: a scan found
+ * so, or, since the last scan, it exited, woke or switched.
+ */
+static bool kscope_hung_event_ended(const struct kscope_hung_event *ev)
+{
+	struct task_struct *t;
+	bool ended;
+
+	if (ev->ended)
+		return true;
+	t = get_pid_task(ev->pid, PIDTYPE_PID);
+	if (!t)
+		return true;
+	ended = READ_ONCE(t->nvcsw) + READ_ONCE(t->nivcsw) != ev->switches ||
+		!kscope_hung_rule(kscope_task_raw_state(t), ev->switches);
+	put_task_struct(t);
+	return ended;
+}
+
 /* /proc/kscope/hung_history: the crossings, most recent first */
 static int kscope_hung_history_show(struct seq_file *m, void *v)
 {
@@ -842,7 +865,7 @@ static int kscope_hung_history_show(struct seq_file *m, void *v)
 			   rem / 1000, pid_nr_ns(ev->pid, ns),
 			   pid_nr_ns(ev->tgid, ns),
 			   div_u64(ev->blocked_ns, NSEC_PER_MSEC),
-			   ev->ended ? "yes" : "no");
+			   kscope_hung_event_ended(ev) ? "yes" : "no");
 		seq_escape(m, ev->comm, " \t\n\\");
 		seq_putc(m, '\n');
 	}

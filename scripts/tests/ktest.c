@@ -6,8 +6,9 @@
  *   ktest threads N          start N threads that sleep; print "ready"
  *                            and the process stays until killed
  *   ktest churn SECONDS      create and join threads as fast as possible
- *   ktest vfork SECONDS      vfork(); the child sleeps, so the parent
- *                            waits in D (killable) for SECONDS
+ *   ktest vfork SECONDS      vfork(); the child prints its pid and
+ *                            sleeps, so the parent waits in D (killable)
+ *                            for SECONDS
  *   ktest read FILE BS       read FILE with read(2) calls of BS bytes,
  *                            copy to stdout; print errno name on failure
  *   ktest hold FILE GO       open FILE, read one byte, print "opened",
@@ -114,7 +115,16 @@ static int cmd_vfork(int seconds)
 	if (pid == 0) {
 		/* only async-signal-safe calls between vfork and _exit */
 		struct timespec ts = { .tv_sec = seconds };
+		char buf[16], *p = buf + sizeof(buf);
+		pid_t self = getpid();
 
+		/* the child's pid, on a line of its own */
+		*--p = '\n';
+		do
+			*--p = '0' + self % 10;
+		while (self /= 10);
+		if (write(1, p, buf + sizeof(buf) - p) < 0)
+			_exit(1);
 		nanosleep(&ts, NULL);
 		_exit(0);
 	}

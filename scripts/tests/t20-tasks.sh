@@ -129,7 +129,7 @@ check_eq "stopped task: T" "$(kline $sp | awk '{ print $4, $5 }')" "T 0"
 kill -CONT $sp
 kill $sp
 
-"$KTEST" vfork 30 &
+"$KTEST" vfork 30 > /dev/null &
 vp=$!
 if wait_state $vp D; then
 	check_eq "vfork parent: /proc says D, kscope says D with LOAD 1" \

@@ -133,14 +133,11 @@ check_eq "a reader's own state: R, on_rq 1, on_cpu 1, in_state from its slice" \
 	"R 1 1 (slice)"
 
 # a vfork parent in D: blocked since its child started
-"$KTEST" vfork 30 &
+"$KTEST" vfork 30 > /tmp/vchild &
 vp=$!
 wait_state $vp D
 sleep 1
-child=
-for d in /proc/[0-9]*; do
-	[ "$(sed 's/.*) //' $d/stat 2>/dev/null | cut -d' ' -f2)" = "$vp" ] && child=${d#/proc/}
-done
+child=$(cat /tmp/vchild)
 echo $vp > /proc/kscope/watch
 if [ -n "$child" ]; then
 	check_eq "D task: in_state is measured from block_start" \

@@ -44,7 +44,7 @@ check_eq "set threshold_ms=1000" "$(kwrite $H threshold_ms=1000)" "ok"
 # ---- a task in D past the threshold, schedstats off: the scanner's time
 echo 0 > $SS
 crossed0=$(field $H crossed)
-sleep_d 5000 /tmp/d1
+sleep_d 8000 /tmp/d1
 check_eq "sleep_d: /proc says D" "$(state_of $bp)" "D"
 check "it is listed once past 1000 ms" wait_for in_hung $bp
 row=$(hrow $bp)
@@ -62,7 +62,7 @@ check "blocked ${got} ms, elapsed ${lo}-${hi} ms, within one period" \
 check "loadavg lists it as uninterruptible" \
 	sh -c "awk '\$1 == $bp && \$3 == \"D\"' /proc/kscope/loadavg | grep -q ."
 check_eq "khungtaskd would not report it yet (timeout $(cat /proc/sys/kernel/hung_task_timeout_secs) s)" \
-	"$(hrow $bp | awk '{ print $6 }')" "no"
+	"$(echo "$row" | awk '{ print $6 }')" "no"
 wait $bp
 check_eq "the sleep ends, the write returns" "$(cat /tmp/d1.out)" "ok"
 check "it leaves the list" wait_for sh -c "! awk -v p=$bp '\$1 == p' $H | grep -q ."
@@ -71,8 +71,8 @@ h=$(hist $bp)
 check_eq "history keeps it after it woke: ended, comm" \
 	"$(echo "$h" | awk '{ print $3, $5, $6 }')" "$bp yes ktest"
 bl=$(echo "$h" | awk '{ print $4 }')
-check "history: blocked ${bl} ms of the 5000 slept, within a period" \
-	[ "$bl" -ge $((5000 - 200 - 50)) -a "$bl" -le 5100 ]
+check "history: blocked ${bl} ms of the 8000 slept, within a period" \
+	[ "$bl" -ge $((8000 - 200 - 50)) -a "$bl" -le 8100 ]
 since=$(echo "$h" | awk '{ printf "%d\n", $1 * 1000 }')
 check "history: blocked since ${since} ms, the stamp says ${t0} ms" \
 	[ $((since - t0)) -le 250 -a $((t0 - since)) -le 50 ]
@@ -103,10 +103,10 @@ check_eq "2 s in D under a 10 s threshold: not listed, not counted" \
 # ---- idle and killable sleeps are never hung, whatever the threshold
 check_eq "set threshold_ms=0: every hung candidate" "$(kwrite $H threshold_ms=0)" "ok"
 rm -f /tmp/i1
-"$KTEST" stampwrite /tmp/i1 /proc/kscope/inject/sleep_i 3000 > /dev/null &
+"$KTEST" stampwrite /tmp/i1 /proc/kscope/inject/sleep_i 8000 > /dev/null &
 ip=$!
 wait_state $ip I
-"$KTEST" vfork 3 &
+"$KTEST" vfork 8 > /dev/null &
 vp=$!
 wait_state $vp D
 sleep 1

@@ -27,6 +27,30 @@ if ! grep -q "ready $N" /tmp/threads.out; then
 fi
 ok "$N threads started in $((i / 2)) s"
 
+# The hung-task scanner walks them all, breaking the RCU read lock every
+# 256 pids: its last full scan saw every thread /proc lists (give or
+# take the few that came and went between), in at least tasks/256 RCU
+# sections. Its cost is reported, not asserted.
+# nthreads: every thread /proc lists
+nthreads() {
+	ls -d /proc/[0-9]*/task/* 2>/dev/null | wc -l
+}
+scan_done_since() {
+	[ "$(field /proc/kscope/hung scans)" -gt "$1" ]
+}
+a=$(nthreads)
+s0=$(field /proc/kscope/hung scans)
+wait_for scan_done_since $((s0 + 1))
+cat /proc/kscope/hung > /tmp/hung
+b=$(nthreads)
+seen=$(field /tmp/hung last_scan_tasks)
+check "hung scanner: last scan saw $seen threads, /proc lists $a then $b" \
+	[ "$seen" -ge $((a < b ? a - 5 : b - 5)) -a "$seen" -le $((a > b ? a + 5 : b + 5)) ]
+sections=$(field /tmp/hung last_scan_rcu_sections)
+check "hung scanner: $sections RCU sections for $seen threads (at most 256 pids each)" \
+	[ "$sections" -ge $((seen / 256)) ]
+diag "hung scanner: last scan $(field /tmp/hung last_scan_us) us, $(field /tmp/hung scan_ns_per_task) ns per task, longest RCU section $(field /tmp/hung max_rcu_hold_us) us"
+
 # tids: the thread ids column of a tasks dump, one per line
 tids() {
 	awk 'NR > 1 { print $1 }' "$1"

@@ -114,7 +114,7 @@ base=$(kval uninterruptible)
 N=3
 pids=
 for i in $(seq $N); do
-	"$KTEST" vfork 120 &
+	"$KTEST" vfork 120 > /dev/null &
 	pids="$pids $!"
 done
 for p in $pids; do
