@@ -112,6 +112,7 @@ static const struct kscope_part kscope_parts[] = {
 	{ "watch", kscope_watch_init, kscope_watch_exit },
 	{ "inject", kscope_inject_init, kscope_inject_exit },
 	{ "hung", kscope_hung_init, kscope_hung_exit },
+	{ "netfilter", kscope_netfilter_init, kscope_netfilter_exit },
 };
 
 static struct proc_dir_entry *kscope_root;

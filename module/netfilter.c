@@ -1,0 +1,1445 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netfilter.c - /proc/kscope/netfilter/: packet-triggered fault injection.
+ *
+ * A netfilter hook at PRE_ROUTING, for IPv4 and IPv6, in every network
+ * namespace (those created after load too, through pernet operations),
+ * runs the armed rules against each received packet. A rule matches on
+ * protocol, ports, addresses, interface, namespace and a payload prefix,
+ * and fires an action up to a hit budget, in the hook (softirq) or in a
+ * workqueue (process context).
+ *
+ * Why PRE_ROUTING: every packet a namespace receives passes it exactly
+ * once, in the receive softirq, before the routing decision, whether it
+ * is for this host or to be forwarded (LOCAL_IN misses the latter). The
+ * hook sits just after defragmentation (when conntrack has loaded it)
+ * and before raw, conntrack, mangle and nat, so a drop there costs the
+ * least and a delay stalls the receive path where a slow driver or
+ * filter would.
+ *
+ * With no rule armed the hook returns at a static branch that is patched
+ * out; the first rule patches it in. The rule list is read under RCU in
+ * the hook and changed under kscope_nf_lock; a deleted rule is freed in
+ * process context after a grace period (queue_rcu_work()), because it
+ * may own deferred work to cancel and leaked pages to give back.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/capability.h>
+#include <linux/ctype.h>
+#include <linux/gfp.h>
+#include <linux/inet.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/jump_label.h>
+#include <linux/ktime.h>
+#include <linux/kernel.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/percpu.h>
+#include <linux/proc_fs.h>
+#include <linux/rculist.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <linux/uaccess.h>
+#include <linux/workqueue.h>
+#include <net/ipv6.h>
+#include <net/net_namespace.h>
+
+#include "kscope.h"
+#include "kscope_compat.h"
+
+/* Bytes accepted in one write to "rules": one line. */
+#define KSCOPE_NF_LINE_MAX	512
+/* Longest value of one key=value token. */
+#define KSCOPE_NF_VALUE_MAX	72
+/* Upper bounds the parser enforces, whatever the module parameters. */
+#define KSCOPE_NF_DELAY_US_MAX	1000000
+#define KSCOPE_NF_LEAK_PAGES_MAX 262144
+#define KSCOPE_NF_LOCKUP_MS_MAX	120000
+/* Defaults for the action argument. */
+#define KSCOPE_NF_DELAY_US_DEF	1000
+#define KSCOPE_NF_LEAK_PAGES_DEF 1
+#define KSCOPE_NF_LOCKUP_MS_DEF	30000
+
+static unsigned int max_rules = 256;
+module_param(max_rules, uint, 0444);
+MODULE_PARM_DESC(max_rules, "Most netfilter rules armed at once (default 256)");
+
+static unsigned int max_delay_us = 100000;
+module_param(max_delay_us, uint, 0444);
+MODULE_PARM_DESC(max_delay_us, "Longest busy-wait of a delay rule, in microseconds, at most 1000000 (default 100000)");
+
+static unsigned long max_leak_pages = 65536;
+module_param(max_leak_pages, ulong, 0444);
+MODULE_PARM_DESC(max_leak_pages, "Most pages all leak rules hold together (default 65536, 256 MB with 4 kB pages)");
+
+static bool allow_destructive;
+module_param(allow_destructive, bool, 0444);
+MODULE_PARM_DESC(allow_destructive, "Let root arm the warn, oom, panic and lockup actions (default 0: EPERM)");
+
+static const char *const kscope_nf_action_names[KSCOPE_NF_NR_ACTIONS] = {
+	[KSCOPE_NF_COUNT]	= "count",
+	[KSCOPE_NF_LOG]		= "log",
+	[KSCOPE_NF_DROP]	= "drop",
+	[KSCOPE_NF_DELAY]	= "delay",
+	[KSCOPE_NF_LEAK]	= "leak",
+	[KSCOPE_NF_WARN]	= "warn",
+	[KSCOPE_NF_OOM]		= "oom",
+	[KSCOPE_NF_PANIC]	= "panic",
+	[KSCOPE_NF_LOCKUP]	= "lockup",
+};
+
+static const char *const kscope_nf_ctx_names[KSCOPE_NF_NR_CTX] = {
+	[KSCOPE_NF_SOFTIRQ]	= "softirq",
+	[KSCOPE_NF_WORK]	= "work",
+};
+
+/* ---- the rule parser: pure, tested by KUnit */
+
+/* The keys of a rule's key=value tokens, in the order a rule prints them. */
+enum kscope_nf_key {
+	KSCOPE_NF_K_FAMILY,
+	KSCOPE_NF_K_PROTO,
+	KSCOPE_NF_K_SRC,
+	KSCOPE_NF_K_DST,
+	KSCOPE_NF_K_SPORT,
+	KSCOPE_NF_K_DPORT,
+	KSCOPE_NF_K_DEV,
+	KSCOPE_NF_K_NETNS,
+	KSCOPE_NF_K_PAYLOAD,
+	KSCOPE_NF_K_ACTION,
+	KSCOPE_NF_K_US,
+	KSCOPE_NF_K_PAGES,
+	KSCOPE_NF_K_MS,
+	KSCOPE_NF_K_CONTEXT,
+	KSCOPE_NF_K_BUDGET,
+	KSCOPE_NF_K_NR,
+};
+
+static const char *const kscope_nf_keys[KSCOPE_NF_K_NR] = {
+	[KSCOPE_NF_K_FAMILY]	= "family",
+	[KSCOPE_NF_K_PROTO]	= "proto",
+	[KSCOPE_NF_K_SRC]	= "src",
+	[KSCOPE_NF_K_DST]	= "dst",
+	[KSCOPE_NF_K_SPORT]	= "sport",
+	[KSCOPE_NF_K_DPORT]	= "dport",
+	[KSCOPE_NF_K_DEV]	= "dev",
+	[KSCOPE_NF_K_NETNS]	= "netns",
+	[KSCOPE_NF_K_PAYLOAD]	= "payload",
+	[KSCOPE_NF_K_ACTION]	= "action",
+	[KSCOPE_NF_K_US]	= "us",
+	[KSCOPE_NF_K_PAGES]	= "pages",
+	[KSCOPE_NF_K_MS]	= "ms",
+	[KSCOPE_NF_K_CONTEXT]	= "context",
+	[KSCOPE_NF_K_BUDGET]	= "budget",
+};
+
+static const struct {
+	const char *name;
+	int proto;
+} kscope_nf_protos[] = {
+	{ "icmp", IPPROTO_ICMP },
+	{ "tcp", IPPROTO_TCP },
+	{ "udp", IPPROTO_UDP },
+	{ "icmpv6", IPPROTO_ICMPV6 },
+};
+
+#define KSCOPE_NF_SPACE " \t\n\r\v\f"
+
+/**
+ * kscope_nf_destructive() - whether an action needs allow_destructive
+ * @action: the action
+ *
+ * Return: true for warn, oom, panic and lockup.
+ */
+bool kscope_nf_destructive(enum kscope_nf_action action)
+{
+	return action >= KSCOPE_NF_WARN && action < KSCOPE_NF_NR_ACTIONS;
+}
+EXPORT_SYMBOL_IF_KUNIT(kscope_nf_destructive);
+
+static int kscope_nf_lookup(const char *const *names, unsigned int n,
+			    const char *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(names[i], s))
+			return i;
+	return -1;
+}
+
+static int kscope_nf_parse_u32(const char *s, u32 min, u32 max, u32 *out)
+{
+	u32 v;
+
+	/* kstrtou32() takes a leading '+'; a rule does not */
+	if (!isdigit(*s) || kstrtou32(s, 10, &v) || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* "N" or "N-M", 0..65535, N <= M */
+static int kscope_nf_parse_ports(char *s, u16 *lo, u16 *hi)
+{
+	char *dash = strchr(s, '-');
+	u32 a, b;
+
+	if (dash)
+		*dash = '\0';
+	if (kscope_nf_parse_u32(s, 0, 65535, &a))
+		return -EINVAL;
+	b = a;
+	if (dash && kscope_nf_parse_u32(dash + 1, 0, 65535, &b))
+		return -EINVAL;
+	if (a > b)
+		return -EINVAL;
+	*lo = a;
+	*hi = b;
+	return 0;
+}
+
+/*
+ * "ADDR" or "ADDR/LEN", IPv4 or IPv6; sets @family. Bits beyond the
+ * prefix are cleared, so 10.1.2.3/8 is 10.0.0.0/8.
+ */
+static int kscope_nf_parse_prefix(char *s, struct kscope_nf_prefix *p,
+				  u8 *family)
+{
+	char *slash = strchr(s, '/');
+	struct in6_addr addr;
+	size_t len;
+	const char *end;
+	u32 plen, max;
+
+	if (slash)
+		*slash = '\0';
+	len = strlen(s);
+	memset(p, 0, sizeof(*p));
+	if (strchr(s, ':')) {
+		if (!in6_pton(s, len, p->addr.s6_addr, -1, &end) ||
+		    end != s + len)
+			return -EINVAL;
+		*family = NFPROTO_IPV6;
+		max = 128;
+	} else {
+		if (!len || !in4_pton(s, len, p->addr.s6_addr, -1, &end) ||
+		    end != s + len)
+			return -EINVAL;
+		*family = NFPROTO_IPV4;
+		max = 32;
+	}
+	plen = max;
+	if (slash && kscope_nf_parse_u32(slash + 1, 0, max, &plen))
+		return -EINVAL;
+	addr = p->addr;
+	ipv6_addr_prefix(&p->addr, &addr, plen);
+	p->plen = plen;
+	p->set = true;
+	return 0;
+}
+
+static int kscope_nf_parse_payload(const char *s, struct kscope_nf_spec *r)
+{
+	size_t len = strlen(s);
+
+	if (!len || len % 2 || len / 2 > KSCOPE_NF_PAYLOAD_MAX ||
+	    hex2bin(r->payload, s, len / 2))
+		return -EINVAL;
+	r->payload_len = len / 2;
+	return 0;
+}
+
+static int kscope_nf_parse_proto(const char *s, s16 *proto)
+{
+	unsigned int i;
+	u32 v;
+
+	for (i = 0; i < ARRAY_SIZE(kscope_nf_protos); i++) {
+		if (!strcmp(s, kscope_nf_protos[i].name)) {
+			*proto = kscope_nf_protos[i].proto;
+			return 0;
+		}
+	}
+	if (kscope_nf_parse_u32(s, 0, 255, &v))
+		return -EINVAL;
+	*proto = v;
+	return 0;
+}
+
+/* A family from family=, src= or dst= must agree with the one before. */
+static int kscope_nf_set_family(struct kscope_nf_spec *r, u8 family)
+{
+	if (r->family && r->family != family)
+		return -EINVAL;
+	r->family = family;
+	return 0;
+}
+
+/* Parse VAL, the value of KEY, into @r. */
+static int kscope_nf_parse_value(struct kscope_nf_spec *r,
+				 enum kscope_nf_key key, char *val)
+{
+	u8 family = 0;
+	int i;
+
+	switch (key) {
+	case KSCOPE_NF_K_FAMILY:
+		if (!strcmp(val, "ipv4"))
+			family = NFPROTO_IPV4;
+		else if (!strcmp(val, "ipv6"))
+			family = NFPROTO_IPV6;
+		else
+			return -EINVAL;
+		return kscope_nf_set_family(r, family);
+	case KSCOPE_NF_K_PROTO:
+		return kscope_nf_parse_proto(val, &r->proto);
+	case KSCOPE_NF_K_SRC:
+	case KSCOPE_NF_K_DST:
+		if (kscope_nf_parse_prefix(val, key == KSCOPE_NF_K_SRC ?
+					   &r->src : &r->dst, &family))
+			return -EINVAL;
+		return kscope_nf_set_family(r, family);
+	case KSCOPE_NF_K_SPORT:
+		r->sport = true;
+		return kscope_nf_parse_ports(val, &r->sport_lo, &r->sport_hi);
+	case KSCOPE_NF_K_DPORT:
+		r->dport = true;
+		return kscope_nf_parse_ports(val, &r->dport_lo, &r->dport_hi);
+	case KSCOPE_NF_K_DEV:
+		if (!*val || strlen(val) >= IFNAMSIZ || strchr(val, '/'))
+			return -EINVAL;
+		strscpy(r->dev, val, sizeof(r->dev));
+		return 0;
+	case KSCOPE_NF_K_NETNS:
+		return kscope_nf_parse_u32(val, 1, U32_MAX, &r->netns);
+	case KSCOPE_NF_K_PAYLOAD:
+		return kscope_nf_parse_payload(val, r);
+	case KSCOPE_NF_K_ACTION:
+		i = kscope_nf_lookup(kscope_nf_action_names,
+				     KSCOPE_NF_NR_ACTIONS, val);
+		if (i < 0)
+			return -EINVAL;
+		r->action = i;
+		return 0;
+	case KSCOPE_NF_K_CONTEXT:
+		i = kscope_nf_lookup(kscope_nf_ctx_names, KSCOPE_NF_NR_CTX, val);
+		if (i < 0)
+			return -EINVAL;
+		r->ctx = i;
+		return 0;
+	case KSCOPE_NF_K_US:
+		return kscope_nf_parse_u32(val, 1, KSCOPE_NF_DELAY_US_MAX,
+					   &r->arg);
+	case KSCOPE_NF_K_PAGES:
+		return kscope_nf_parse_u32(val, 1, KSCOPE_NF_LEAK_PAGES_MAX,
+					   &r->arg);
+	case KSCOPE_NF_K_MS:
+		return kscope_nf_parse_u32(val, 1, KSCOPE_NF_LOCKUP_MS_MAX,
+					   &r->arg);
+	case KSCOPE_NF_K_BUDGET:
+		return kscope_nf_parse_u32(val, 1, U32_MAX, &r->budget);
+	default:
+		return -EINVAL;
+	}
+}
+
+/* The key each action's argument is given with, or -1 for none. */
+static int kscope_nf_arg_key(enum kscope_nf_action action)
+{
+	switch (action) {
+	case KSCOPE_NF_DELAY:
+		return KSCOPE_NF_K_US;
+	case KSCOPE_NF_LEAK:
+		return KSCOPE_NF_K_PAGES;
+	case KSCOPE_NF_LOCKUP:
+		return KSCOPE_NF_K_MS;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * Checks between tokens, once all are parsed. @tok holds where each
+ * key's token starts (NULL if absent); the token blamed goes to @bad.
+ */
+static int kscope_nf_check(struct kscope_nf_spec *r, const char **tok,
+			   const char **bad)
+{
+	int argkey = kscope_nf_arg_key(r->action);
+	int k;
+
+	/* an argument that is not the action's */
+	for (k = KSCOPE_NF_K_US; k <= KSCOPE_NF_K_MS; k++) {
+		if (tok[k] && k != argkey) {
+			*bad = tok[k];
+			return -EINVAL;
+		}
+	}
+	if (argkey >= 0 && !tok[argkey])
+		r->arg = r->action == KSCOPE_NF_DELAY ? KSCOPE_NF_DELAY_US_DEF :
+			 r->action == KSCOPE_NF_LEAK ? KSCOPE_NF_LEAK_PAGES_DEF :
+			 KSCOPE_NF_LOCKUP_MS_DEF;
+	/* ports exist for tcp and udp only */
+	if ((r->sport || r->dport) &&
+	    r->proto != IPPROTO_TCP && r->proto != IPPROTO_UDP) {
+		*bad = tok[r->sport ? KSCOPE_NF_K_SPORT : KSCOPE_NF_K_DPORT];
+		return -EINVAL;
+	}
+	/* a verdict can only be given in the hook */
+	if (r->action == KSCOPE_NF_DROP && r->ctx == KSCOPE_NF_WORK) {
+		*bad = tok[KSCOPE_NF_K_CONTEXT];
+		return -EINVAL;
+	}
+	/* the OOM killer runs only for allocations that may sleep */
+	if (r->action == KSCOPE_NF_OOM && r->ctx != KSCOPE_NF_WORK) {
+		*bad = tok[KSCOPE_NF_K_CONTEXT] ?: tok[KSCOPE_NF_K_ACTION];
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* "del ID" or "del all", after the word "del" */
+static int kscope_nf_parse_del(const char *p, struct kscope_nf_cmd *cmd,
+			       const char **bad)
+{
+	char val[12];
+	size_t len;
+
+	p += strspn(p, KSCOPE_NF_SPACE);
+	*bad = p;
+	len = strcspn(p, KSCOPE_NF_SPACE);
+	if (!len || len >= sizeof(val))
+		return -EINVAL;
+	memcpy(val, p, len);
+	val[len] = '\0';
+	cmd->op = strcmp(val, "all") ? KSCOPE_NF_DEL : KSCOPE_NF_DEL_ALL;
+	if (cmd->op == KSCOPE_NF_DEL &&
+	    kscope_nf_parse_u32(val, 1, U32_MAX, &cmd->id))
+		return -EINVAL;
+	p += len;
+	p += strspn(p, KSCOPE_NF_SPACE);
+	if (*p) {
+		*bad = p;
+		return -EINVAL;
+	}
+	*bad = NULL;
+	return 0;
+}
+
+/**
+ * kscope_nf_parse() - parse one line written to "rules"
+ * @line: NUL-terminated text, one line (a trailing newline is allowed)
+ * @cmd: output
+ * @bad: output, on error the start of the token at fault (points into
+ *       @line; the token ends at white space)
+ *
+ * The line is "del ID", "del all", or a rule: "[add] KEY=VALUE ...",
+ * each key at most once, in any order. A rule is checked whole here;
+ * whether its action is allowed and whether there is room for it are
+ * the caller's business.
+ *
+ * Return: 0, or -EINVAL with @bad set (to @line itself for an empty line).
+ */
+int kscope_nf_parse(const char *line, struct kscope_nf_cmd *cmd,
+		    const char **bad)
+{
+	const char *tok[KSCOPE_NF_K_NR] = { };
+	struct kscope_nf_spec *r = &cmd->spec;
+	const char *p = line;
+	bool first = true;
+
+	memset(cmd, 0, sizeof(*cmd));
+	r->proto = -1;
+	cmd->op = KSCOPE_NF_ADD;
+	*bad = line;
+	for (;;) {
+		char val[KSCOPE_NF_VALUE_MAX + 1];
+		const char *eq;
+		size_t len, klen;
+		int key;
+
+		p += strspn(p, KSCOPE_NF_SPACE);
+		if (!*p)
+			break;
+		*bad = p;
+		len = strcspn(p, KSCOPE_NF_SPACE);
+		if (first && len == 3 && !strncmp(p, "del", 3))
+			return kscope_nf_parse_del(p + 3, cmd, bad);
+		if (first && len == 3 && !strncmp(p, "add", 3)) {
+			first = false;
+			p += len;
+			continue;
+		}
+		first = false;
+		eq = memchr(p, '=', len);
+		if (!eq)
+			return -EINVAL;
+		klen = eq - p;
+		for (key = 0; key < KSCOPE_NF_K_NR; key++)
+			if (strlen(kscope_nf_keys[key]) == klen &&
+			    !strncmp(p, kscope_nf_keys[key], klen))
+				break;
+		if (key == KSCOPE_NF_K_NR || tok[key])
+			return -EINVAL;
+		tok[key] = p;
+		if (len - klen - 1 > KSCOPE_NF_VALUE_MAX)
+			return -EINVAL;
+		memcpy(val, eq + 1, len - klen - 1);
+		val[len - klen - 1] = '\0';
+		if (kscope_nf_parse_value(r, key, val))
+			return -EINVAL;
+		p += len;
+	}
+	if (first)
+		return -EINVAL;
+	if (!tok[KSCOPE_NF_K_ACTION]) {
+		/* "add" alone, or a rule with no action: blame the end */
+		*bad = p;
+		return -EINVAL;
+	}
+	if (kscope_nf_check(r, tok, bad))
+		return -EINVAL;
+	*bad = NULL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(kscope_nf_parse);
+
+static bool kscope_nf_ports_match(bool on, u16 lo, u16 hi,
+				  const struct kscope_nf_pkt *p, u16 port)
+{
+	return !on || (p->has_ports && port >= lo && port <= hi);
+}
+
+static bool kscope_nf_prefix_match(const struct kscope_nf_prefix *pre,
+				   const struct in6_addr *addr)
+{
+	return !pre->set || ipv6_prefix_equal(&pre->addr, addr, pre->plen);
+}
+
+/**
+ * kscope_nf_match() - whether a packet matches a rule
+ * @s: the rule
+ * @p: the packet's fields
+ *
+ * Every match the rule has must hold; a rule without matches takes
+ * every packet. Address matches imply the family (the parser sets it).
+ *
+ * Return: true on a match.
+ */
+bool kscope_nf_match(const struct kscope_nf_spec *s,
+		     const struct kscope_nf_pkt *p)
+{
+	if (s->family && s->family != p->family)
+		return false;
+	if (s->proto >= 0 && s->proto != p->proto)
+		return false;
+	if (!kscope_nf_ports_match(s->sport, s->sport_lo, s->sport_hi,
+				   p, p->sport) ||
+	    !kscope_nf_ports_match(s->dport, s->dport_lo, s->dport_hi,
+				   p, p->dport))
+		return false;
+	if (!kscope_nf_prefix_match(&s->src, &p->saddr) ||
+	    !kscope_nf_prefix_match(&s->dst, &p->daddr))
+		return false;
+	if (s->netns && s->netns != p->netns)
+		return false;
+	if (s->dev[0] && (!p->dev || strncmp(s->dev, p->dev, IFNAMSIZ)))
+		return false;
+	if (s->payload_len && (p->payload_len < s->payload_len ||
+			       memcmp(s->payload, p->payload, s->payload_len)))
+		return false;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(kscope_nf_match);
+
+static int kscope_nf_print_prefix(char *buf, size_t size, const char *key,
+				  u8 family, const struct kscope_nf_prefix *pre)
+{
+	int max = family == NFPROTO_IPV4 ? 32 : 128;
+	int n;
+
+	if (!pre->set)
+		return 0;
+	if (family == NFPROTO_IPV4)
+		n = scnprintf(buf, size, " %s=%pI4", key, pre->addr.s6_addr);
+	else
+		n = scnprintf(buf, size, " %s=%pI6c", key, &pre->addr);
+	if (pre->plen != max)
+		n += scnprintf(buf + n, size - n, "/%u", pre->plen);
+	return n;
+}
+
+static int kscope_nf_print_ports(char *buf, size_t size, const char *key,
+				 bool on, u16 lo, u16 hi)
+{
+	if (!on)
+		return 0;
+	if (lo == hi)
+		return scnprintf(buf, size, " %s=%u", key, lo);
+	return scnprintf(buf, size, " %s=%u-%u", key, lo, hi);
+}
+
+static const char *kscope_nf_proto_name(int proto)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kscope_nf_protos); i++)
+		if (kscope_nf_protos[i].proto == proto)
+			return kscope_nf_protos[i].name;
+	return NULL;
+}
+
+/**
+ * kscope_nf_spec_snprint() - a rule as a line that would add it again
+ * @buf: output, NUL-terminated
+ * @size: size of @buf
+ * @s: the rule
+ *
+ * Keys in a fixed order, the action's argument and context always
+ * shown, addresses in their shortest form (an IPv6 address per RFC
+ * 5952), a prefix length only when it is not the whole address.
+ *
+ * Return: the length written, as scnprintf().
+ */
+int kscope_nf_spec_snprint(char *buf, size_t size,
+			   const struct kscope_nf_spec *s)
+{
+	const char *proto = kscope_nf_proto_name(s->proto);
+	int argkey = kscope_nf_arg_key(s->action);
+	int n = 0;
+
+	if (s->family)
+		n += scnprintf(buf + n, size - n, " family=%s",
+			       s->family == NFPROTO_IPV4 ? "ipv4" : "ipv6");
+	if (s->proto >= 0 && proto)
+		n += scnprintf(buf + n, size - n, " proto=%s", proto);
+	else if (s->proto >= 0)
+		n += scnprintf(buf + n, size - n, " proto=%d", s->proto);
+	n += kscope_nf_print_prefix(buf + n, size - n, "src", s->family, &s->src);
+	n += kscope_nf_print_prefix(buf + n, size - n, "dst", s->family, &s->dst);
+	n += kscope_nf_print_ports(buf + n, size - n, "sport", s->sport,
+				   s->sport_lo, s->sport_hi);
+	n += kscope_nf_print_ports(buf + n, size - n, "dport", s->dport,
+				   s->dport_lo, s->dport_hi);
+	if (s->dev[0])
+		n += scnprintf(buf + n, size - n, " dev=%s", s->dev);
+	if (s->netns)
+		n += scnprintf(buf + n, size - n, " netns=%u", s->netns);
+	if (s->payload_len)
+		n += scnprintf(buf + n, size - n, " payload=%*phN",
+			       s->payload_len, s->payload);
+	n += scnprintf(buf + n, size - n, " action=%s",
+		       kscope_nf_action_names[s->action]);
+	if (argkey >= 0)
+		n += scnprintf(buf + n, size - n, " %s=%u",
+			       kscope_nf_keys[argkey], s->arg);
+	n += scnprintf(buf + n, size - n, " context=%s",
+		       kscope_nf_ctx_names[s->ctx]);
+	if (s->budget)
+		n += scnprintf(buf + n, size - n, " budget=%u", s->budget);
+	/* drop the leading space */
+	if (n)
+		memmove(buf, buf + 1, n--);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(kscope_nf_spec_snprint);
+
+/* ---- armed rules */
+
+/**
+ * struct kscope_nf_rule - an armed rule
+ * @node: entry in kscope_nf_rules (RCU; changed under kscope_nf_lock)
+ * @id: its number, unique since load
+ * @spec: what it matches and does
+ * @matched: packets that matched it
+ * @fired: times its action ran or was queued (at most the budget)
+ * @left: hits left of the budget (unused without one)
+ * @pending: hits queued for @work and not yet run
+ * @work: runs the action in process context (context=work)
+ * @free_work: frees the rule after a grace period, in process context
+ * @leak_lock: protects @leaked and @nr_leaked
+ * @leaked: pages the leak and oom actions hold, linked by page->lru
+ * @nr_leaked: number of pages in @leaked
+ */
+struct kscope_nf_rule {
+	struct list_head node;
+	u32 id;
+	struct kscope_nf_spec spec;
+	atomic64_t matched;
+	atomic64_t fired;
+	atomic_t left;
+	atomic_t pending;
+	struct work_struct work;
+	struct rcu_work free_work;
+	spinlock_t leak_lock;		/* see kernel-doc */
+	struct list_head leaked;
+	unsigned long nr_leaked;
+};
+
+/**
+ * struct kscope_nf_stats - what the hook has seen, per CPU
+ * @seen: packets the hook looked at (only while a rule is armed)
+ * @matched: packets that matched at least one rule
+ * @fired: actions run, by action
+ * @ctx: actions run, by context
+ * @queued: hits queued for process context
+ * @drops: packets dropped
+ * @leak_alloc_failures: leak hits the page allocator could not satisfy
+ *                       in full
+ * @leak_limited: leak hits cut short by max_leak_pages
+ */
+struct kscope_nf_stats {
+	unsigned long seen;
+	unsigned long matched;
+	unsigned long fired[KSCOPE_NF_NR_ACTIONS];
+	unsigned long ctx[KSCOPE_NF_NR_CTX];
+	unsigned long queued;
+	unsigned long drops;
+	unsigned long leak_alloc_failures;
+	unsigned long leak_limited;
+};
+
+static DEFINE_PER_CPU(struct kscope_nf_stats, kscope_nf_stats);
+static DEFINE_STATIC_KEY_FALSE(kscope_nf_armed);
+static DEFINE_MUTEX(kscope_nf_lock);
+static LIST_HEAD(kscope_nf_rules);
+static unsigned int kscope_nf_nr_rules;
+static u32 kscope_nf_next_id = 1;
+static atomic_long_t kscope_nf_leak_held = ATOMIC_LONG_INIT(0);
+static struct workqueue_struct *kscope_nf_wq;
+static struct proc_dir_entry *kscope_nf_dir;
+
+/*
+ * this_cpu_inc() is safe from any context, so the hook (softirq) and
+ * the deferred work (preemptible) share the counters without locking.
+ */
+#define kscope_nf_stat_inc(field) this_cpu_inc(kscope_nf_stats.field)
+
+/**
+ * kscope_nf_leak() - allocate and hold @nr pages for @r
+ * @r: the rule
+ * @nr: pages to allocate
+ * @ctx: GFP_ATOMIC in softirq, GFP_KERNEL in process context
+ * @limited: whether max_leak_pages bounds the allocation (not for oom)
+ *
+ * Return: pages allocated.
+ */
+static unsigned long kscope_nf_leak(struct kscope_nf_rule *r, unsigned long nr,
+				    enum kscope_nf_ctx ctx, bool limited)
+{
+	gfp_t gfp = ctx == KSCOPE_NF_SOFTIRQ ? GFP_ATOMIC | __GFP_NOWARN :
+		    GFP_KERNEL;
+	unsigned long i;
+	LIST_HEAD(got);
+
+	for (i = 0; i < nr; i++) {
+		struct page *page;
+
+		if (limited && atomic_long_inc_return(&kscope_nf_leak_held) >
+			       max_leak_pages) {
+			atomic_long_dec(&kscope_nf_leak_held);
+			kscope_nf_stat_inc(leak_limited);
+			break;
+		}
+		page = alloc_page(limited ? gfp | __GFP_NOWARN : gfp);
+		if (!page) {
+			if (limited)
+				atomic_long_dec(&kscope_nf_leak_held);
+			kscope_nf_stat_inc(leak_alloc_failures);
+			break;
+		}
+		list_add(&page->lru, &got);
+		if (ctx == KSCOPE_NF_WORK)
+			cond_resched();
+	}
+	spin_lock_bh(&r->leak_lock);
+	list_splice(&got, &r->leaked);
+	r->nr_leaked += i;
+	spin_unlock_bh(&r->leak_lock);
+	return i;
+}
+
+/*
+ * oom: allocate with GFP_KERNEL, which reclaims and then calls the OOM
+ * killer, until an allocation fails; the pages stay with the rule.
+ * An order-0 GFP_KERNEL allocation does not fail while the killer can
+ * free memory, so this ends when the system has nothing left to kill
+ * ("Out of memory and no killable processes", a panic) or the task is
+ * killed itself; it is a kworker, so it will not be.
+ */
+static void kscope_nf_oom(struct kscope_nf_rule *r)
+{
+	while (kscope_nf_leak(r, 1024, KSCOPE_NF_WORK, false) == 1024)
+		;
+}
+
+/*
+ * Busy-wait @us microseconds of CLOCK_MONOTONIC, the clock user space
+ * measures with; udelay()'s calibrated loops can be far off in a VM.
+ */
+static void kscope_nf_spin_us(unsigned long us)
+{
+	u64 end = ktime_get_ns() + (u64)us * NSEC_PER_USEC;
+
+	while (ktime_get_ns() < end)
+		cpu_relax();
+}
+
+static void kscope_nf_log(const struct kscope_nf_rule *r,
+			  const struct kscope_nf_pkt *p, enum kscope_nf_ctx ctx)
+{
+	if (!p) {
+		pr_info_ratelimited("netfilter: rule %u: fired (%s, %s)\n",
+				    r->id, kscope_nf_ctx_names[ctx], current->comm);
+		return;
+	}
+	if (p->family == NFPROTO_IPV4)
+		pr_info_ratelimited("netfilter: rule %u: proto %d %pI4:%u -> %pI4:%u dev %s netns %u (%s)\n",
+				    r->id, p->proto, p->saddr.s6_addr, p->sport,
+				    p->daddr.s6_addr, p->dport,
+				    p->dev ?: "-", p->netns,
+				    kscope_nf_ctx_names[ctx]);
+	else
+		pr_info_ratelimited("netfilter: rule %u: proto %d [%pI6c]:%u -> [%pI6c]:%u dev %s netns %u (%s)\n",
+				    r->id, p->proto, &p->saddr, p->sport,
+				    &p->daddr, p->dport, p->dev ?: "-",
+				    p->netns, kscope_nf_ctx_names[ctx]);
+}
+
+/**
+ * kscope_nf_fire() - run a rule's action
+ * @r: the rule
+ * @p: the packet, or NULL in process context (it is gone by then)
+ * @ctx: the context this runs in
+ *
+ * drop is the hook's verdict and is not done here.
+ */
+static void kscope_nf_fire(struct kscope_nf_rule *r,
+			   const struct kscope_nf_pkt *p, enum kscope_nf_ctx ctx)
+{
+	const struct kscope_nf_spec *s = &r->spec;
+
+	switch (s->action) {
+	case KSCOPE_NF_COUNT:
+	case KSCOPE_NF_DROP:
+		break;
+	case KSCOPE_NF_LOG:
+		kscope_nf_log(r, p, ctx);
+		break;
+	case KSCOPE_NF_DELAY:
+		kscope_nf_spin_us(min(s->arg, max_delay_us));
+		break;
+	case KSCOPE_NF_LEAK:
+		kscope_nf_leak(r, s->arg, ctx, true);
+		break;
+	case KSCOPE_NF_WARN:
+		WARN(1, "kscope: netfilter rule %u fired in %s context\n",
+		     r->id, kscope_nf_ctx_names[ctx]);
+		break;
+	case KSCOPE_NF_OOM:
+		pr_warn("netfilter: rule %u: allocating until the OOM killer runs\n",
+			r->id);
+		kscope_nf_oom(r);
+		break;
+	case KSCOPE_NF_PANIC:
+		panic("kscope: netfilter rule %u fired in %s context\n",
+		      r->id, kscope_nf_ctx_names[ctx]);
+		break;
+	case KSCOPE_NF_LOCKUP:
+		pr_warn("netfilter: rule %u: spinning %u ms in %s context\n",
+			r->id, s->arg, kscope_nf_ctx_names[ctx]);
+		kscope_nf_spin_us((unsigned long)s->arg * USEC_PER_MSEC);
+		break;
+	default:
+		break;
+	}
+	kscope_nf_stat_inc(fired[s->action]);
+	kscope_nf_stat_inc(ctx[ctx]);
+}
+
+static void kscope_nf_work_fn(struct work_struct *work)
+{
+	struct kscope_nf_rule *r = container_of(work, struct kscope_nf_rule,
+						work);
+	int n = atomic_xchg(&r->pending, 0);
+
+	while (n-- > 0) {
+		kscope_nf_fire(r, NULL, KSCOPE_NF_WORK);
+		cond_resched();
+	}
+}
+
+/* Whether @r fires for this match: unlimited, or budget left. */
+static bool kscope_nf_take_budget(struct kscope_nf_rule *r)
+{
+	return !r->spec.budget || atomic_add_unless(&r->left, -1, 0);
+}
+
+/**
+ * kscope_nf_pkt_parse() - the fields of @skb rules look at
+ * @skb: the packet, at PRE_ROUTING: data at the network header, which
+ *       ip_rcv()/ipv6_rcv() have checked
+ * @st: the hook's state
+ * @p: output
+ * @buf: room for the payload's first KSCOPE_NF_PAYLOAD_MAX bytes
+ *
+ * Transport headers are read with skb_header_pointer(), so a short or
+ * non-linear packet is safe. A non-first fragment has no ports and no
+ * payload.
+ */
+static void kscope_nf_pkt_parse(struct sk_buff *skb,
+				const struct nf_hook_state *st,
+				struct kscope_nf_pkt *p, u8 *buf)
+{
+	unsigned int thoff, poff;
+	bool first = true;
+
+	memset(p, 0, sizeof(*p));
+	p->family = st->pf;
+	p->netns = st->net->ns.inum;
+	p->dev = st->in ? st->in->name : NULL;
+	if (st->pf == NFPROTO_IPV4) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		p->saddr.s6_addr32[0] = iph->saddr;
+		p->daddr.s6_addr32[0] = iph->daddr;
+		p->proto = iph->protocol;
+		thoff = skb_network_offset(skb) + iph->ihl * 4;
+		first = !(ntohs(iph->frag_off) & IP_OFFSET);
+	} else {
+		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+		unsigned short fragoff = 0;
+
+		p->saddr = ip6h->saddr;
+		p->daddr = ip6h->daddr;
+		p->proto = ipv6_find_hdr(skb, &thoff, -1, &fragoff, NULL);
+		if (p->proto < 0) {
+			p->proto = -1;
+			return;
+		}
+		first = !fragoff;
+	}
+	if (!first)
+		return;
+
+	poff = thoff;
+	switch (p->proto) {
+	case IPPROTO_UDP:
+	case IPPROTO_TCP: {
+		/* both headers begin with the source and destination ports */
+		__be16 _ports[2];
+		const __be16 *ports;
+		struct tcphdr _th;
+		const struct tcphdr *th;
+
+		ports = skb_header_pointer(skb, thoff, sizeof(_ports), _ports);
+		if (!ports)
+			return;
+		p->has_ports = true;
+		p->sport = ntohs(ports[0]);
+		p->dport = ntohs(ports[1]);
+		if (p->proto == IPPROTO_UDP) {
+			poff += sizeof(struct udphdr);
+			break;
+		}
+		th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
+		if (!th)
+			return;
+		poff += th->doff * 4;
+		break;
+	}
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		/* type, code, checksum and four bytes that depend on type */
+		poff += 8;
+		break;
+	default:
+		break;
+	}
+	if (skb->len > poff) {
+		p->payload_len = min_t(unsigned int, skb->len - poff,
+				       KSCOPE_NF_PAYLOAD_MAX);
+		p->payload = skb_header_pointer(skb, poff, p->payload_len, buf);
+		if (!p->payload)
+			p->payload_len = 0;
+	}
+}
+
+/* The hook's work once a rule is armed: match, fire, give a verdict. */
+static noinline unsigned int kscope_nf_run(struct sk_buff *skb,
+					   const struct nf_hook_state *st)
+{
+	u8 buf[KSCOPE_NF_PAYLOAD_MAX];
+	unsigned int verdict = NF_ACCEPT;
+	struct kscope_nf_rule *r;
+	struct kscope_nf_pkt pkt;
+	bool matched = false;
+
+	kscope_nf_stat_inc(seen);
+	kscope_nf_pkt_parse(skb, st, &pkt, buf);
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(r, &kscope_nf_rules, node) {
+		if (!kscope_nf_match(&r->spec, &pkt))
+			continue;
+		matched = true;
+		atomic64_inc(&r->matched);
+		if (!kscope_nf_take_budget(r))
+			continue;
+		atomic64_inc(&r->fired);
+		if (r->spec.action == KSCOPE_NF_DROP) {
+			kscope_nf_fire(r, &pkt, KSCOPE_NF_SOFTIRQ);
+			kscope_nf_stat_inc(drops);
+			verdict = NF_DROP;
+			break;
+		}
+		if (r->spec.ctx == KSCOPE_NF_WORK) {
+			atomic_inc(&r->pending);
+			queue_work(kscope_nf_wq, &r->work);
+			kscope_nf_stat_inc(queued);
+		} else {
+			kscope_nf_fire(r, &pkt, KSCOPE_NF_SOFTIRQ);
+		}
+	}
+	rcu_read_unlock();
+	if (matched)
+		kscope_nf_stat_inc(matched);
+	return verdict;
+}
+
+static unsigned int kscope_nf_hook(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *st)
+{
+	if (!static_branch_unlikely(&kscope_nf_armed))
+		return NF_ACCEPT;
+	return kscope_nf_run(skb, st);
+}
+
+/*
+ * Just after defragmentation (priority -400, when conntrack is loaded)
+ * and before raw (-300), conntrack (-200) and the rest.
+ */
+static const struct nf_hook_ops kscope_nf_ops[] = {
+	{
+		.hook		= kscope_nf_hook,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_PRE_ROUTING,
+		.priority	= NF_IP_PRI_CONNTRACK_DEFRAG + 1,
+	},
+#if IS_ENABLED(CONFIG_IPV6)
+	{
+		.hook		= kscope_nf_hook,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_PRE_ROUTING,
+		.priority	= NF_IP6_PRI_CONNTRACK_DEFRAG + 1,
+	},
+#endif
+};
+
+static int __net_init kscope_nf_net_init(struct net *net)
+{
+	return nf_register_net_hooks(net, kscope_nf_ops,
+				     ARRAY_SIZE(kscope_nf_ops));
+}
+
+static void __net_exit kscope_nf_net_exit(struct net *net)
+{
+	nf_unregister_net_hooks(net, kscope_nf_ops, ARRAY_SIZE(kscope_nf_ops));
+}
+
+static struct pernet_operations kscope_nf_net_ops = {
+	.init	= kscope_nf_net_init,
+	.exit	= kscope_nf_net_exit,
+};
+
+/* ---- adding and deleting rules */
+
+static struct kscope_nf_rule *kscope_nf_rule_new(const struct kscope_nf_spec *s)
+{
+	struct kscope_nf_rule *r = kzalloc(sizeof(*r), GFP_KERNEL);
+
+	if (!r)
+		return NULL;
+	r->spec = *s;
+	atomic_set(&r->left, s->budget);
+	INIT_WORK(&r->work, kscope_nf_work_fn);
+	spin_lock_init(&r->leak_lock);
+	INIT_LIST_HEAD(&r->leaked);
+	return r;
+}
+
+/*
+ * The end of a rule no hook can reach any more: stop its work, give
+ * back its pages, free it. Process context.
+ */
+static void kscope_nf_rule_destroy(struct kscope_nf_rule *r)
+{
+	struct page *page, *tmp;
+
+	cancel_work_sync(&r->work);
+	list_for_each_entry_safe(page, tmp, &r->leaked, lru) {
+		list_del(&page->lru);
+		__free_page(page);
+	}
+	if (r->spec.action == KSCOPE_NF_LEAK)
+		atomic_long_sub(r->nr_leaked, &kscope_nf_leak_held);
+	kfree(r);
+}
+
+static void kscope_nf_rule_free_fn(struct work_struct *work)
+{
+	kscope_nf_rule_destroy(container_of(to_rcu_work(work),
+					    struct kscope_nf_rule, free_work));
+}
+
+/*
+ * Unlink @r; it is destroyed on kscope_nf_wq once every hook that may
+ * have seen it has left its RCU read section. A rule with deferred work
+ * or leaked pages needs process context for that, which kfree_rcu()
+ * does not give.
+ */
+static void kscope_nf_rule_unlink(struct kscope_nf_rule *r)
+{
+	lockdep_assert_held(&kscope_nf_lock);
+	list_del_rcu(&r->node);
+	kscope_nf_nr_rules--;
+	static_branch_dec(&kscope_nf_armed);
+	INIT_RCU_WORK(&r->free_work, kscope_nf_rule_free_fn);
+	queue_rcu_work(kscope_nf_wq, &r->free_work);
+}
+
+static int kscope_nf_add(const struct kscope_nf_spec *s, u32 *id)
+{
+	struct kscope_nf_rule *r;
+	int ret = 0;
+
+	if (kscope_nf_destructive(s->action) && !allow_destructive)
+		return -EPERM;
+	r = kscope_nf_rule_new(s);
+	if (!r)
+		return -ENOMEM;
+	mutex_lock(&kscope_nf_lock);
+	if (kscope_nf_nr_rules >= max_rules) {
+		ret = -ENOSPC;
+		goto out;
+	}
+	r->id = kscope_nf_next_id++;
+	*id = r->id;
+	kscope_nf_nr_rules++;
+	static_branch_inc(&kscope_nf_armed);
+	list_add_tail_rcu(&r->node, &kscope_nf_rules);
+	r = NULL;
+out:
+	mutex_unlock(&kscope_nf_lock);
+	kfree(r);
+	return ret;
+}
+
+static int kscope_nf_del(const struct kscope_nf_cmd *cmd)
+{
+	struct kscope_nf_rule *r, *tmp;
+	int ret = cmd->op == KSCOPE_NF_DEL ? -ENOENT : 0;
+
+	mutex_lock(&kscope_nf_lock);
+	list_for_each_entry_safe(r, tmp, &kscope_nf_rules, node) {
+		if (cmd->op == KSCOPE_NF_DEL && r->id != cmd->id)
+			continue;
+		kscope_nf_rule_unlink(r);
+		ret = 0;
+	}
+	mutex_unlock(&kscope_nf_lock);
+	return ret;
+}
+
+static const char *kscope_nf_strerror(int err)
+{
+	switch (err) {
+	case -EPERM:	return "destructive action: load with allow_destructive=1";
+	case -ENOSPC:	return "too many rules (max_rules)";
+	case -ENOENT:	return "no rule with that id";
+	case -ENOMEM:	return "out of memory";
+	default:	return "error";
+	}
+}
+
+static ssize_t kscope_nf_rules_write(struct file *file,
+				     const char __user *ubuf, size_t count,
+				     loff_t *ppos)
+{
+	struct kscope_nf_cmd *cmd;
+	const char *bad;
+	u32 id = 0;
+	char *buf;
+	int ret;
+
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN)) {
+		pr_info_ratelimited("netfilter: write by uid %u refused: needs CAP_SYS_ADMIN\n",
+				    from_kuid(&init_user_ns, current_uid()));
+		return -EPERM;
+	}
+	if (count > KSCOPE_NF_LINE_MAX) {
+		pr_info_ratelimited("netfilter: write of %zu bytes refused: one rule of at most %d\n",
+				    count, KSCOPE_NF_LINE_MAX);
+		return -EINVAL;
+	}
+	buf = memdup_user_nul(ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	cmd = kmalloc(sizeof(*cmd), GFP_KERNEL);
+	if (!cmd) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/* one line: a newline may end it, not split it */
+	if (strcspn(buf, "\n") + 1 < count) {
+		bad = buf + strcspn(buf, "\n") + 1;
+		ret = -EINVAL;
+	} else {
+		ret = kscope_nf_parse(buf, cmd, &bad);
+	}
+	if (ret) {
+		pr_info_ratelimited("netfilter: bad token '%.*s' in rule; nothing changed\n",
+				    (int)strcspn(bad, KSCOPE_NF_SPACE), bad);
+		goto out;
+	}
+	if (cmd->op == KSCOPE_NF_ADD)
+		ret = kscope_nf_add(&cmd->spec, &id);
+	else
+		ret = kscope_nf_del(cmd);
+	if (ret)
+		pr_info_ratelimited("netfilter: %s: %s; nothing changed\n",
+				    cmd->op == KSCOPE_NF_ADD ?
+				    kscope_nf_action_names[cmd->spec.action] :
+				    "del", kscope_nf_strerror(ret));
+out:
+	kfree(cmd);
+	kfree(buf);
+	return ret ? ret : count;
+}
+
+static void *kscope_nf_seq_start(struct seq_file *m, loff_t *pos)
+{
+	mutex_lock(&kscope_nf_lock);
+	return seq_list_start_head(&kscope_nf_rules, *pos);
+}
+
+static void *kscope_nf_seq_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	return seq_list_next(v, &kscope_nf_rules, pos);
+}
+
+static void kscope_nf_seq_stop(struct seq_file *m, void *v)
+{
+	mutex_unlock(&kscope_nf_lock);
+}
+
+static int kscope_nf_seq_show(struct seq_file *m, void *v)
+{
+	struct kscope_nf_rule *r;
+	unsigned long leaked;
+	char line[KSCOPE_NF_LINE_MAX];
+
+	if (v == &kscope_nf_rules) {
+		seq_puts(m, "    ID      MATCHED        FIRED   PENDING    LEAKED RULE\n");
+		return 0;
+	}
+	r = list_entry(v, struct kscope_nf_rule, node);
+	spin_lock_bh(&r->leak_lock);
+	leaked = r->nr_leaked;
+	spin_unlock_bh(&r->leak_lock);
+	kscope_nf_spec_snprint(line, sizeof(line), &r->spec);
+	seq_printf(m, "%6u %12lld %12lld %9d %9lu %s\n", r->id,
+		   (long long)atomic64_read(&r->matched),
+		   (long long)atomic64_read(&r->fired),
+		   atomic_read(&r->pending), leaked, line);
+	return 0;
+}
+
+static const struct seq_operations kscope_nf_seq_ops = {
+	.start	= kscope_nf_seq_start,
+	.next	= kscope_nf_seq_next,
+	.stop	= kscope_nf_seq_stop,
+	.show	= kscope_nf_seq_show,
+};
+
+static int kscope_nf_rules_open(struct inode *inode, struct file *file)
+{
+	/* as for "watch": a clear EPERM for writers, not the VFS's EACCES */
+	if ((file->f_mode & FMODE_WRITE) && !capable(CAP_SYS_ADMIN)) {
+		pr_info_ratelimited("netfilter: open for writing by uid %u refused: needs CAP_SYS_ADMIN\n",
+				    from_kuid(&init_user_ns, current_uid()));
+		return -EPERM;
+	}
+	return seq_open(file, &kscope_nf_seq_ops);
+}
+
+static const struct proc_ops kscope_nf_rules_proc_ops = {
+	.proc_open	= kscope_nf_rules_open,
+	.proc_read_iter	= seq_read_iter,
+	.proc_write	= kscope_nf_rules_write,
+	.proc_lseek	= seq_lseek,
+	.proc_release	= seq_release,
+};
+
+static int kscope_nf_stats_show(struct seq_file *m, void *v)
+{
+	struct kscope_nf_stats sum = { };
+	unsigned int i;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct kscope_nf_stats *s = per_cpu_ptr(&kscope_nf_stats,
+							      cpu);
+
+		sum.seen += READ_ONCE(s->seen);
+		sum.matched += READ_ONCE(s->matched);
+		for (i = 0; i < KSCOPE_NF_NR_ACTIONS; i++)
+			sum.fired[i] += READ_ONCE(s->fired[i]);
+		for (i = 0; i < KSCOPE_NF_NR_CTX; i++)
+			sum.ctx[i] += READ_ONCE(s->ctx[i]);
+		sum.queued += READ_ONCE(s->queued);
+		sum.drops += READ_ONCE(s->drops);
+		sum.leak_alloc_failures += READ_ONCE(s->leak_alloc_failures);
+		sum.leak_limited += READ_ONCE(s->leak_limited);
+	}
+	mutex_lock(&kscope_nf_lock);
+	seq_printf(m, "rules: %u\n", kscope_nf_nr_rules);
+	mutex_unlock(&kscope_nf_lock);
+	seq_printf(m, "max_rules: %u\n", max_rules);
+	seq_printf(m, "allow_destructive: %d\n", allow_destructive);
+	seq_printf(m, "seen: %lu\n", sum.seen);
+	seq_printf(m, "matched: %lu\n", sum.matched);
+	for (i = 0; i < KSCOPE_NF_NR_ACTIONS; i++)
+		seq_printf(m, "action_%s: %lu\n", kscope_nf_action_names[i],
+			   sum.fired[i]);
+	for (i = 0; i < KSCOPE_NF_NR_CTX; i++)
+		seq_printf(m, "context_%s: %lu\n", kscope_nf_ctx_names[i],
+			   sum.ctx[i]);
+	seq_printf(m, "queued: %lu\n", sum.queued);
+	seq_printf(m, "drops: %lu\n", sum.drops);
+	seq_printf(m, "leak_pages_held: %ld\n",
+		   atomic_long_read(&kscope_nf_leak_held));
+	seq_printf(m, "max_leak_pages: %lu\n", max_leak_pages);
+	seq_printf(m, "leak_alloc_failures: %lu\n", sum.leak_alloc_failures);
+	seq_printf(m, "leak_limited: %lu\n", sum.leak_limited);
+	return 0;
+}
+
+static int kscope_nf_stats_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, kscope_nf_stats_show, NULL);
+}
+
+static const struct proc_ops kscope_nf_stats_proc_ops = {
+	.proc_open	= kscope_nf_stats_open,
+	.proc_read_iter	= seq_read_iter,
+	.proc_lseek	= seq_lseek,
+	.proc_release	= single_release,
+};
+
+/**
+ * struct kscope_nf_file - a file in /proc/kscope/netfilter/
+ * @name: file name
+ * @mode: file mode; "rules" lets anyone open it for writing so that a
+ *        writer without CAP_SYS_ADMIN gets kscope's EPERM, not EACCES
+ * @ops: its proc_ops
+ */
+struct kscope_nf_file {
+	const char *name;
+	umode_t mode;
+	const struct proc_ops *ops;
+};
+
+static const struct kscope_nf_file kscope_nf_files[] = {
+	{ "rules",	0666, &kscope_nf_rules_proc_ops },
+	{ "stats",	0444, &kscope_nf_stats_proc_ops },
+};
+
+/**
+ * kscope_netfilter_init() - /proc/kscope/netfilter/ and the hooks
+ * @root: /proc/kscope
+ *
+ * The hooks go into every network namespace that exists now, and into
+ * each one created later, through kscope_nf_net_ops.
+ *
+ * Return: 0, -ENOMEM, or what registering the hooks returned.
+ */
+int kscope_netfilter_init(struct proc_dir_entry *root)
+{
+	const struct kscope_nf_file *f;
+	int ret = -ENOMEM;
+
+	if (max_delay_us > KSCOPE_NF_DELAY_US_MAX)
+		max_delay_us = KSCOPE_NF_DELAY_US_MAX;
+	kscope_nf_wq = alloc_workqueue("kscope_nf", 0, 0);
+	if (!kscope_nf_wq)
+		return -ENOMEM;
+	kscope_nf_dir = proc_mkdir("netfilter", root);
+	if (!kscope_nf_dir)
+		goto err_wq;
+	for (f = kscope_nf_files; f < kscope_nf_files + ARRAY_SIZE(kscope_nf_files);
+	     f++) {
+		if (!proc_create(f->name, f->mode, kscope_nf_dir, f->ops)) {
+			pr_err("cannot create /proc/kscope/netfilter/%s\n",
+			       f->name);
+			goto err_dir;
+		}
+	}
+	ret = register_pernet_subsys(&kscope_nf_net_ops);
+	if (ret)
+		goto err_dir;
+	return 0;
+
+err_dir:
+	proc_remove(kscope_nf_dir);
+err_wq:
+	destroy_workqueue(kscope_nf_wq);
+	return ret;
+}
+
+/**
+ * kscope_netfilter_exit() - unhook, then free every rule and page
+ *
+ * Safe with rules armed, packets flowing and work queued: once the
+ * files are gone no rule can be added; once the hooks are unregistered
+ * and synchronize_net() has returned no CPU is inside the hook; then
+ * each rule's deferred work is cancelled and its pages freed. rcu_barrier()
+ * lets the grace periods of earlier deletions end, so that their frees
+ * are queued before destroy_workqueue() drains the queue.
+ */
+void kscope_netfilter_exit(void)
+{
+	struct kscope_nf_rule *r, *tmp;
+
+	proc_remove(kscope_nf_dir);
+	unregister_pernet_subsys(&kscope_nf_net_ops);
+	synchronize_net();
+
+	mutex_lock(&kscope_nf_lock);
+	list_for_each_entry_safe(r, tmp, &kscope_nf_rules, node) {
+		list_del(&r->node);
+		kscope_nf_nr_rules--;
+		static_branch_dec(&kscope_nf_armed);
+		kscope_nf_rule_destroy(r);
+	}
+	mutex_unlock(&kscope_nf_lock);
+
+	rcu_barrier();
+	destroy_workqueue(kscope_nf_wq);
+}
