@@ -28,6 +28,22 @@
  *                            user space and in system calls; then all
  *                            exit ("exit"), or print "burnt" and sleep
  *                            until killed ("hold")
+ *   ktest udpsend ADDR PORT N [HEX]
+ *                            send N UDP datagrams to ADDR (IPv4 or IPv6)
+ *                            PORT, payload HEX (default "kscope");
+ *                            print "sent N"
+ *   ktest udprecv IDLE_MS PORT...
+ *                            count datagrams on each PORT (IPv4 and
+ *                            IPv6); print "ready", and once none came
+ *                            for IDLE_MS, "PORT COUNT" per port and
+ *                            "span_us US" from the first to the last
+ *   ktest udpecho PORT       send every datagram on PORT back, forever
+ *   ktest rtt ADDR PORT N    N round trips to an echo at ADDR PORT, one
+ *                            at a time; print "rtt_us MEDIAN MIN MAX
+ *                            lost L" (a reply not back in 1 s is lost)
+ *   ktest udpflood ADDR PORT MS
+ *                            send 64-byte datagrams as fast as possible
+ *                            for MS ms; print "sent N"
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -38,6 +54,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <grp.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -309,6 +329,205 @@ static int cmd_stampwrite(const char *path, const char *file, const char *text)
 	return n < 0;
 }
 
+/* ADDR PORT as a socket address; IPv6 if ADDR has a ':' */
+static socklen_t udp_addr(const char *addr, const char *port,
+			  struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (strchr(addr, ':')) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(atoi(port));
+		if (inet_pton(AF_INET6, addr, &s6->sin6_addr) != 1)
+			die(addr);
+		return sizeof(*s6);
+	}
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons(atoi(port));
+	if (inet_pton(AF_INET, addr, &s4->sin_addr) != 1)
+		die(addr);
+	return sizeof(*s4);
+}
+
+static int udp_connect(const char *addr, const char *port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = udp_addr(addr, port, &ss);
+	int fd = socket(ss.ss_family, SOCK_DGRAM, 0);
+
+	if (fd < 0)
+		die("socket");
+	if (connect(fd, (struct sockaddr *)&ss, len))
+		die("connect");
+	return fd;
+}
+
+/* a socket on PORT for IPv4 and IPv6 both */
+static int udp_bind(const char *port)
+{
+	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6,
+				    .sin6_port = htons(atoi(port)) };
+	int fd = socket(AF_INET6, SOCK_DGRAM, 0), off = 0, big = 4 << 20;
+
+	if (fd < 0)
+		die("socket");
+	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+	if (bind(fd, (struct sockaddr *)&s6, sizeof(s6)))
+		die("bind");
+	return fd;
+}
+
+static long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+static int cmd_udpsend(const char *addr, const char *port, long n,
+		       const char *hex)
+{
+	unsigned char buf[256];
+	size_t len = 0;
+	int fd = udp_connect(addr, port);
+	long i;
+
+	if (!hex) {
+		memcpy(buf, "kscope", 6);
+		len = 6;
+	}
+	for (; hex && hex[0] && hex[1] && len < sizeof(buf); hex += 2)
+		sscanf(hex, "%2hhx", &buf[len++]);
+	for (i = 0; i < n; i++) {
+		if (send(fd, buf, len, 0) < 0)
+			die("send");
+		/* let the receiver's softirq keep up: no backlog drops */
+		if (i % 32 == 31)
+			usleep(1000);
+	}
+	printf("sent %ld\n", n);
+	return 0;
+}
+
+static int cmd_udprecv(int idle_ms, int nports, char **ports)
+{
+	struct pollfd *pfd = calloc(nports, sizeof(*pfd));
+	long *count = calloc(nports, sizeof(*count));
+	long long first = 0, last = 0;
+	char buf[2048];
+	int i;
+
+	if (!pfd || !count)
+		die("calloc");
+	for (i = 0; i < nports; i++) {
+		pfd[i].fd = udp_bind(ports[i]);
+		pfd[i].events = POLLIN;
+	}
+	printf("ready\n");
+	fflush(stdout);
+	while (poll(pfd, nports, idle_ms) > 0) {
+		for (i = 0; i < nports; i++) {
+			if (!(pfd[i].revents & POLLIN))
+				continue;
+			while (recv(pfd[i].fd, buf, sizeof(buf), MSG_DONTWAIT) >= 0) {
+				count[i]++;
+				last = now_us();
+				if (!first)
+					first = last;
+			}
+		}
+	}
+	for (i = 0; i < nports; i++)
+		printf("%s %ld\n", ports[i], count[i]);
+	printf("span_us %lld\n", last - first);
+	return 0;
+}
+
+static int cmd_udpecho(const char *port)
+{
+	struct sockaddr_storage from;
+	char buf[2048];
+	int fd = udp_bind(port);
+
+	for (;;) {
+		socklen_t flen = sizeof(from);
+		ssize_t n = recvfrom(fd, buf, sizeof(buf), 0,
+				     (struct sockaddr *)&from, &flen);
+
+		if (n >= 0)
+			sendto(fd, buf, n, 0, (struct sockaddr *)&from, flen);
+	}
+	return 0;
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmd_rtt(const char *addr, const char *port, int n)
+{
+	long long *rtt = calloc(n, sizeof(*rtt));
+	int fd = udp_connect(addr, port), i, got = 0;
+	char buf[64];
+
+	if (!rtt)
+		die("calloc");
+	for (i = 0; i < n; i++) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		long long t0 = now_us();
+
+		snprintf(buf, sizeof(buf), "kscope-rtt-%d", i);
+		if (send(fd, buf, strlen(buf), 0) < 0)
+			die("send");
+		/* a reply to an earlier, lost probe is not this one's */
+		while (poll(&pfd, 1, 1000) > 0) {
+			char in[64];
+			ssize_t len = recv(fd, in, sizeof(in) - 1, 0);
+
+			if (len < 0)
+				break;
+			in[len] = '\0';
+			if (!strcmp(in, buf)) {
+				rtt[got++] = now_us() - t0;
+				break;
+			}
+		}
+	}
+	if (!got) {
+		printf("rtt_us - - - lost %d\n", n);
+		return 1;
+	}
+	qsort(rtt, got, sizeof(*rtt), cmp_ll);
+	printf("rtt_us %lld %lld %lld lost %d\n", rtt[got / 2], rtt[0],
+	       rtt[got - 1], n - got);
+	return 0;
+}
+
+static int cmd_udpflood(const char *addr, const char *port, long ms)
+{
+	int fd = udp_connect(addr, port);
+	long long end = now_us() + ms * 1000;
+	char buf[64] = "kscope-flood";
+	long n = 0;
+
+	while (now_us() < end) {
+		int i;
+
+		for (i = 0; i < 64; i++)
+			if (send(fd, buf, sizeof(buf), 0) >= 0)
+				n++;
+	}
+	printf("sent %ld\n", n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "threads"))
@@ -331,6 +550,17 @@ int main(int argc, char **argv)
 		return cmd_stampsleep(argv[2], atoi(argv[3]));
 	if (argc >= 5 && !strcmp(argv[1], "stampwrite"))
 		return cmd_stampwrite(argv[2], argv[3], argv[4]);
-	fprintf(stderr, "usage: ktest threads N | churn S | vfork S | read FILE BS | hold FILE GO | write FILE TEXT | runas UID CMD... | burn N MS exit|hold | stampsleep STAMP S | stampwrite STAMP FILE TEXT\n");
+	if (argc >= 5 && !strcmp(argv[1], "udpsend"))
+		return cmd_udpsend(argv[2], argv[3], atol(argv[4]),
+				   argc >= 6 ? argv[5] : NULL);
+	if (argc >= 4 && !strcmp(argv[1], "udprecv"))
+		return cmd_udprecv(atoi(argv[2]), argc - 3, argv + 3);
+	if (argc >= 3 && !strcmp(argv[1], "udpecho"))
+		return cmd_udpecho(argv[2]);
+	if (argc >= 5 && !strcmp(argv[1], "rtt"))
+		return cmd_rtt(argv[2], argv[3], atoi(argv[4]));
+	if (argc >= 5 && !strcmp(argv[1], "udpflood"))
+		return cmd_udpflood(argv[2], argv[3], atol(argv[4]));
+	fprintf(stderr, "usage: ktest threads N | churn S | vfork S | read FILE BS | hold FILE GO | write FILE TEXT | runas UID CMD... | burn N MS exit|hold | stampsleep STAMP S | stampwrite STAMP FILE TEXT | udpsend ADDR PORT N [HEX] | udprecv IDLE_MS PORT... | udpecho PORT | rtt ADDR PORT N | udpflood ADDR PORT MS\n");
 	return 2;
 }
