@@ -35,7 +35,8 @@
  *   ktest udprecv IDLE_MS PORT...
  *                            count datagrams on each PORT (IPv4 and
  *                            IPv6); print "ready", and once none came
- *                            for IDLE_MS, "PORT COUNT" per port and
+ *                            for IDLE_MS after the first (or none in
+ *                            60 s), "PORT COUNT" per port and
  *                            "span_us US" from the first to the last
  *   ktest udpecho PORT       send every datagram on PORT back, forever
  *   ktest rtt ADDR PORT N    N round trips to an echo at ADDR PORT, one
@@ -429,7 +430,8 @@ static int cmd_udprecv(int idle_ms, int nports, char **ports)
 	}
 	printf("ready\n");
 	fflush(stdout);
-	while (poll(pfd, nports, idle_ms) > 0) {
+	/* the senders may be slow to start: wait long for the first */
+	while (poll(pfd, nports, first ? idle_ms : 60000) > 0) {
 		for (i = 0; i < nports; i++) {
 			if (!(pfd[i].revents & POLLIN))
 				continue;
