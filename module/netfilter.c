@@ -683,7 +683,7 @@ struct kscope_nf_rule {
 	struct kscope_nf_spec spec;
 	atomic64_t matched;
 	atomic64_t fired;
-	atomic_t left;
+	atomic64_t left;
 	atomic_t pending;
 	struct work_struct work;
 	struct rcu_work free_work;
@@ -888,7 +888,7 @@ static void kscope_nf_work_fn(struct work_struct *work)
 /* Whether @r fires for this match: unlimited, or budget left. */
 static bool kscope_nf_take_budget(struct kscope_nf_rule *r)
 {
-	return !r->spec.budget || atomic_add_unless(&r->left, -1, 0);
+	return !r->spec.budget || atomic64_add_unless(&r->left, -1, 0);
 }
 
 /**
@@ -1077,7 +1077,7 @@ static struct kscope_nf_rule *kscope_nf_rule_new(const struct kscope_nf_spec *s)
 	if (!r)
 		return NULL;
 	r->spec = *s;
-	atomic_set(&r->left, s->budget);
+	atomic64_set(&r->left, s->budget);
 	INIT_WORK(&r->work, kscope_nf_work_fn);
 	spin_lock_init(&r->leak_lock);
 	INIT_LIST_HEAD(&r->leaked);
