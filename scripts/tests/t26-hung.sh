@@ -79,7 +79,7 @@ check "history: blocked since ${since} ms, the stamp says ${t0} ms" \
 
 # ---- schedstats on: the scheduler's own block_start, exact
 echo 1 > $SS
-sleep_d 3000 /tmp/d2
+sleep_d 8000 /tmp/d2
 wait_for in_hung $bp
 check_eq "schedstats on: the time comes from block_start" \
 	"$(hrow $bp | awk '{ print $5 }')" "block_start"
@@ -148,7 +148,7 @@ wait $bp
 
 # ---- kernel stacks: root sees them, others do not
 kwrite $H threshold_ms=1000 > /dev/null
-sleep_d 3000 /tmp/d5
+sleep_d 8000 /tmp/d5
 wait_for in_hung $bp
 # stack lines: "    function+0xoff/0xsize [module]", or why there are none
 stack=$(awk -v p=$bp 'l && $1 == p { s = 1; next } s && /^    [a-z_]/ { print; next } { s = 0 } $1 == "PID" { l = 1 }' $H)
