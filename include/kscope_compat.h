@@ -110,4 +110,31 @@ static inline bool kscope_task_last_switch(const struct task_struct *t,
 #endif
 }
 
+#ifdef CONFIG_MEMCG
+#include <linux/memcontrol.h>
+
+/**
+ * kscope_memcg_node_state() - a memcg's count of a node stat item on a node
+ * @memcg: memory cgroup
+ * @nid: node
+ * @idx: node_stat_item (NR_INACTIVE_ANON, NR_ANON_MAPPED, ...)
+ *
+ * The hierarchical value as of the kernel's last rstat flush, which is
+ * what memory.stat and memory.numa_stat print. On 6.1 the per-node
+ * lruvec_stats are embedded in mem_cgroup_per_node; lruvec_page_state()
+ * reads them the same way but falls back to node_page_state(), which is
+ * not exported, when memcg is disabled, so kscope reads them itself.
+ * Counts updated on several CPUs at once can be negative for a moment:
+ * clamp to 0 as the kernel does.
+ */
+static inline unsigned long kscope_memcg_node_state(struct mem_cgroup *memcg,
+						    int nid,
+						    enum node_stat_item idx)
+{
+	long x = READ_ONCE(memcg->nodeinfo[nid]->lruvec_stats.state[idx]);
+
+	return x < 0 ? 0 : x;
+}
+#endif
+
 #endif /* _KSCOPE_COMPAT_H */

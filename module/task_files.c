@@ -58,6 +58,9 @@ static const struct kscope_task_entry kscope_task_entries[] = {
 	KSCOPE_TASK_FILE("state", 0444, kscope_task_state_show),
 	KSCOPE_TASK_FILE("sched", 0444, kscope_task_sched_show),
 	KSCOPE_TASK_FILE("cputime", 0444, kscope_task_cputime_show),
+	KSCOPE_TASK_FILE("cg_list", 0444, kscope_task_cg_list_show),
+	KSCOPE_TASK_FILE("memcg", 0444, kscope_task_memcg_show),
+	KSCOPE_TASK_FILE("lru", 0444, kscope_task_lru_show),
 };
 
 /**

@@ -1,0 +1,636 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memcg.c - a task's cgroups and memory cgroup: the per-task files
+ * cg_list, memcg and lru.
+ *
+ * Linux 6.1 exports neither css_set_lock nor the memcg statistics
+ * helpers (memcg_page_state(), mem_cgroup_flush_stats()), so kscope
+ * reads what is public in the headers: the css_set a task points to
+ * (under RCU), the page counters and event counters of struct
+ * mem_cgroup, and the per-node lruvec statistics as the kernel last
+ * flushed them, which are the numbers memory.stat and memory.numa_stat
+ * print.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cgroup.h>
+#include <linux/kernel.h>
+#include <linux/memcontrol.h>
+#include <linux/mmzone.h>
+#include <linux/nodemask.h>
+#include <linux/nsproxy.h>
+#include <linux/once.h>
+#include <linux/page_counter.h>
+#include <linux/pid.h>
+#include <linux/random.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/siphash.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+
+#include "kscope.h"
+#include "kscope_compat.h"
+
+/**
+ * kscope_memcg_limit_snprint() - a limit in bytes, or "max"
+ * @buf: output
+ * @size: size of @buf
+ * @pages: the limit, in pages
+ * @max_pages: the value that means "no limit" (PAGE_COUNTER_MAX)
+ *
+ * Prints "max" as memory.max does for an unlimited counter.
+ *
+ * Return: what snprintf() returns.
+ */
+int kscope_memcg_limit_snprint(char *buf, size_t size, unsigned long pages,
+			       unsigned long max_pages)
+{
+	if (pages >= max_pages)
+		return snprintf(buf, size, "max");
+	return snprintf(buf, size, "%llu", (u64)pages * PAGE_SIZE);
+}
+EXPORT_SYMBOL_IF_KUNIT(kscope_memcg_limit_snprint);
+
+#ifdef CONFIG_MEMCG
+
+/* Rows of the task list in cg_list; tasks beyond are counted in "more". */
+#define KSCOPE_CG_LIST_MAX	4096
+
+/* How often to retry pinning a css_set that is being torn down. */
+#define KSCOPE_CSET_TRIES	3
+
+static siphash_key_t kscope_cset_key;
+
+/**
+ * struct kscope_cset_pin - the members of a css_set, each referenced
+ * @subsys: its css of every controller (NULL for none)
+ * @dfl_cgrp: its cgroup on the default (v2) hierarchy
+ *
+ * A module can neither take nor drop a reference on a css_set without
+ * css_set_lock, which 6.1 does not export. A css_set is, however, the
+ * one set of tasks whose cgroups on every hierarchy are the same, so
+ * kscope holds its members instead: while they are held their
+ * addresses cannot be reused, and a task whose css_set has exactly
+ * these members is in this css_set (or, if every task left it and it
+ * was freed, in the one the kernel made again for the same cgroups).
+ * Hierarchies without a controller (v1 "name=" only) are not in
+ * @subsys and cannot tell two css_sets apart here.
+ */
+struct kscope_cset_pin {
+	struct cgroup_subsys_state *subsys[CGROUP_SUBSYS_COUNT];
+	struct cgroup *dfl_cgrp;
+};
+
+static void kscope_cset_unpin(struct kscope_cset_pin *pin, int nr)
+{
+	while (nr--)
+		if (pin->subsys[nr])
+			css_put(pin->subsys[nr]);
+	css_put(&pin->dfl_cgrp->self);
+}
+
+/**
+ * kscope_cset_pin() - pin the members of @task's css_set
+ * @task: the task
+ * @pin: output
+ * @id: output, the css_set's id: its address, hashed with a key chosen
+ *      at random once per load, so equal ids mean the same css_set and
+ *      no reader learns a kernel address
+ * @refs: output, the css_set's reference count
+ * @nr_tasks: output, the kernel's count of tasks in it
+ *
+ * css_sets are freed after an RCU grace period, so reading one under
+ * the RCU read lock is safe even while its last task migrates away;
+ * css_tryget() then fails on a member already released, and the task's
+ * new css_set is read again.
+ *
+ * Return: 0, or -EAGAIN when the task kept migrating.
+ */
+static int kscope_cset_pin(struct task_struct *task,
+			   struct kscope_cset_pin *pin, u64 *id,
+			   unsigned int *refs, int *nr_tasks)
+{
+	unsigned int tries;
+
+	get_random_once(&kscope_cset_key, sizeof(kscope_cset_key));
+	for (tries = 0; tries < KSCOPE_CSET_TRIES; tries++) {
+		struct css_set *cset;
+		int i;
+
+		rcu_read_lock();
+		cset = task_css_set(task);
+		*id = siphash_1u64((unsigned long)cset, &kscope_cset_key);
+		*refs = refcount_read(&cset->refcount);
+		*nr_tasks = READ_ONCE(cset->nr_tasks);
+		pin->dfl_cgrp = cset->dfl_cgrp;
+		if (!css_tryget(&pin->dfl_cgrp->self)) {
+			rcu_read_unlock();
+			continue;
+		}
+		for (i = 0; i < CGROUP_SUBSYS_COUNT; i++) {
+			pin->subsys[i] = cset->subsys[i];
+			if (pin->subsys[i] && !css_tryget(pin->subsys[i]))
+				break;
+		}
+		rcu_read_unlock();
+		if (i == CGROUP_SUBSYS_COUNT)
+			return 0;
+		kscope_cset_unpin(pin, i);
+	}
+	return -EAGAIN;
+}
+
+static bool kscope_cset_matches(const struct css_set *cset,
+				const struct kscope_cset_pin *pin)
+{
+	return cset->dfl_cgrp == pin->dfl_cgrp &&
+	       !memcmp(cset->subsys, pin->subsys, sizeof(pin->subsys));
+}
+
+/**
+ * kscope_cgroup_path_show() - @cgrp's path as the reader's cgroup
+ * namespace sees it, as /proc/<pid>/cgroup prints it
+ * @m: output
+ * @cgrp: a referenced cgroup
+ * @buf: PATH_MAX bytes of scratch
+ */
+static void kscope_cgroup_path_show(struct seq_file *m, struct cgroup *cgrp,
+				    char *buf)
+{
+	int ret = cgroup_path_ns(cgrp, buf, PATH_MAX,
+				 current->nsproxy->cgroup_ns);
+
+	if (ret < 0 || ret >= PATH_MAX)
+		seq_puts(m, "unknown (path too long)");
+	else
+		seq_escape(m, buf, "\n\\");
+}
+
+/**
+ * kscope_cg_paths_show() - one "cgroup:" line per hierarchy
+ * @m: output
+ * @pin: the css_set's members
+ * @buf: PATH_MAX bytes of scratch
+ *
+ * The v1 hierarchies are found through the controllers bound to them,
+ * and printed as /proc/<pid>/cgroup prints them (id, controllers by
+ * their v1 names, "name=" if named, path); the default hierarchy last,
+ * as "0::PATH".
+ */
+static void kscope_cg_paths_show(struct seq_file *m,
+				 const struct kscope_cset_pin *pin, char *buf)
+{
+	const struct cgroup_root *seen[CGROUP_SUBSYS_COUNT];
+	unsigned int nseen = 0, i, j;
+
+	for (i = 0; i < CGROUP_SUBSYS_COUNT; i++) {
+		struct cgroup *cgrp;
+		struct cgroup_root *root;
+		unsigned int n = 0;
+
+		if (!pin->subsys[i])
+			continue;
+		cgrp = pin->subsys[i]->cgroup;
+		root = cgrp->root;
+		if (root == &cgrp_dfl_root)
+			continue;
+		for (j = 0; j < nseen && seen[j] != root; j++)
+			;
+		if (j < nseen)
+			continue;
+		seen[nseen++] = root;
+
+		seq_printf(m, "cgroup: %d:", root->hierarchy_id);
+		for (j = 0; j < CGROUP_SUBSYS_COUNT; j++)
+			if ((root->subsys_mask & BIT(j)) && pin->subsys[j])
+				seq_printf(m, "%s%s", n++ ? "," : "",
+					   pin->subsys[j]->ss->legacy_name);
+		if (root->name[0])
+			seq_printf(m, "%sname=%s", n ? "," : "", root->name);
+		seq_putc(m, ':');
+		kscope_cgroup_path_show(m, cgrp, buf);
+		seq_putc(m, '\n');
+	}
+	seq_puts(m, "cgroup: 0::");
+	kscope_cgroup_path_show(m, pin->dfl_cgrp, buf);
+	seq_putc(m, '\n');
+}
+
+/**
+ * struct kscope_cg_walk - state of the walk that lists a css_set's tasks
+ * @m: output
+ * @pin: the css_set's members
+ * @listed: rows printed
+ * @more: matching tasks beyond %KSCOPE_CG_LIST_MAX
+ * @exiting: matching tasks that are exiting, not listed
+ */
+struct kscope_cg_walk {
+	struct seq_file *m;
+	const struct kscope_cset_pin *pin;
+	unsigned int listed;
+	unsigned int more;
+	unsigned int exiting;
+};
+
+static int kscope_cg_walk_fn(struct task_struct *task, pid_t nr, void *arg)
+{
+	struct kscope_cg_walk *w = arg;
+	char comm[TASK_COMM_LEN];
+
+	if (!kscope_cset_matches(task_css_set(task), w->pin))
+		return 0;
+	/* as cgroup.threads: a task past exit_signals() is on its way out */
+	if (READ_ONCE(task->flags) & PF_EXITING) {
+		w->exiting++;
+		return 0;
+	}
+	if (w->listed >= KSCOPE_CG_LIST_MAX) {
+		w->more++;
+		return 0;
+	}
+	w->listed++;
+	__get_task_comm(comm, sizeof(comm), task);
+	seq_printf(w->m, "%7d ", nr);
+	seq_escape(w->m, comm, " \t\n\\");
+	seq_putc(w->m, '\n');
+	return 0;
+}
+
+/**
+ * kscope_task_cg_list_show() - the task's css_set and the tasks in it
+ * @m: output
+ * @ns: the reader's pid namespace
+ * @task: the task
+ *
+ * The tasks are found by walking every task of @ns (kscope_walk_tasks(),
+ * a bounded batch per RCU read-side section) and comparing css_sets, not
+ * by walking css_set::tasks, which needs css_set_lock. The walk is a
+ * moment's picture: a task that stays in the css_set for the whole walk
+ * is listed exactly once, one that migrates meanwhile at most once.
+ *
+ * Return: 0, -EAGAIN when the task kept migrating, -ENOMEM, -EINTR.
+ */
+int kscope_task_cg_list_show(struct seq_file *m, struct pid_namespace *ns,
+			     struct task_struct *task)
+{
+	struct kscope_cset_pin pin;
+	struct kscope_cg_walk w = { .m = m, .pin = &pin };
+	unsigned int refs;
+	int nr_tasks, ret;
+	char *buf;
+	u64 id;
+
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	ret = kscope_cset_pin(task, &pin, &id, &refs, &nr_tasks);
+	if (ret)
+		goto out_free;
+
+	seq_printf(m, "pid: %d\n", task_pid_nr_ns(task, ns));
+	seq_printf(m, "css_set: %016llx\n", id);
+	seq_printf(m, "refcount: %u\n", refs);
+	seq_printf(m, "nr_tasks: %d\n", nr_tasks);
+	kscope_cg_paths_show(m, &pin, buf);
+	seq_puts(m, "\n    PID COMM\n");
+	ret = kscope_walk_tasks(ns, kscope_cg_walk_fn, &w);
+	seq_printf(m, "\nlisted: %u\n", w.listed);
+	seq_printf(m, "more: %u\n", w.more);
+	seq_printf(m, "exiting: %u\n", w.exiting);
+
+	kscope_cset_unpin(&pin, CGROUP_SUBSYS_COUNT);
+out_free:
+	kfree(buf);
+	return ret;
+}
+
+/**
+ * kscope_task_memcg_get() - the task's memory cgroup, referenced
+ * @task: the task
+ *
+ * As get_mem_cgroup_from_mm() does, but for the task rather than the
+ * owner of its mm: retry while the memcg found is being released.
+ *
+ * Return: the memcg, to css_put(); NULL when memcg is disabled.
+ */
+static struct mem_cgroup *kscope_task_memcg_get(struct task_struct *task)
+{
+	struct mem_cgroup *memcg;
+
+	if (mem_cgroup_disabled())
+		return NULL;
+	rcu_read_lock();
+	do {
+		memcg = mem_cgroup_from_task(task);
+	} while (memcg && !css_tryget(&memcg->css));
+	rcu_read_unlock();
+	return memcg;
+}
+
+/**
+ * kscope_memcg_head_show() - the lines memcg and lru begin with
+ * @m: output
+ * @ns: the reader's pid namespace
+ * @task: the task
+ * @memcg: its memory cgroup, referenced
+ *
+ * Return: 0 or -ENOMEM.
+ */
+static int kscope_memcg_head_show(struct seq_file *m, struct pid_namespace *ns,
+				  struct task_struct *task,
+				  struct mem_cgroup *memcg)
+{
+	char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
+
+	if (!buf)
+		return -ENOMEM;
+	seq_printf(m, "pid: %d\n", task_pid_nr_ns(task, ns));
+	seq_printf(m, "hierarchy: %s\n",
+		   cgroup_subsys_on_dfl(memory_cgrp_subsys) ? "v2" : "v1");
+	seq_puts(m, "path: ");
+	kscope_cgroup_path_show(m, memcg->css.cgroup, buf);
+	seq_printf(m, "\nroot: %s\n", memcg->css.parent ? "no" : "yes");
+	seq_puts(m, "stats: approximate, last flushed by the kernel\n");
+	kfree(buf);
+	return 0;
+}
+
+static void kscope_show_limit(struct seq_file *m, const char *name,
+			      unsigned long pages)
+{
+	char buf[24];
+
+	kscope_memcg_limit_snprint(buf, sizeof(buf), pages, PAGE_COUNTER_MAX);
+	seq_printf(m, "%s: %s\n", name, buf);
+}
+
+static void kscope_show_pages(struct seq_file *m, const char *name,
+			      unsigned long pages)
+{
+	seq_printf(m, "%s: %llu\n", name, (u64)pages * PAGE_SIZE);
+}
+
+/**
+ * struct kscope_memcg_stat - a memory.stat item kscope can read
+ * @name: its name in memory.stat
+ * @idx: the node_stat_item behind it
+ * @unit: bytes per unit of the counter
+ */
+struct kscope_memcg_stat {
+	const char *name;
+	enum node_stat_item idx;
+	unsigned int unit;
+};
+
+/*
+ * The items of memory.stat kept per node, which kscope sums over the
+ * nodes. "kernel", "sock", "percpu" and "vmalloc" are kept only in the
+ * memcg's private vmstats (mm/memcontrol.c) and are not readable here.
+ */
+static const struct kscope_memcg_stat kscope_memcg_stats[] = {
+	{ "anon",		NR_ANON_MAPPED,		PAGE_SIZE },
+	{ "file",		NR_FILE_PAGES,		PAGE_SIZE },
+	{ "kernel_stack",	NR_KERNEL_STACK_KB,	SZ_1K },
+	{ "pagetables",		NR_PAGETABLE,		PAGE_SIZE },
+	{ "sec_pagetables",	NR_SECONDARY_PAGETABLE,	PAGE_SIZE },
+	{ "shmem",		NR_SHMEM,		PAGE_SIZE },
+	{ "file_mapped",	NR_FILE_MAPPED,		PAGE_SIZE },
+	{ "file_dirty",		NR_FILE_DIRTY,		PAGE_SIZE },
+	{ "file_writeback",	NR_WRITEBACK,		PAGE_SIZE },
+#ifdef CONFIG_SWAP
+	{ "swapcached",		NR_SWAPCACHE,		PAGE_SIZE },
+#endif
+	{ "inactive_anon",	NR_INACTIVE_ANON,	PAGE_SIZE },
+	{ "active_anon",	NR_ACTIVE_ANON,		PAGE_SIZE },
+	{ "inactive_file",	NR_INACTIVE_FILE,	PAGE_SIZE },
+	{ "active_file",	NR_ACTIVE_FILE,		PAGE_SIZE },
+	{ "unevictable",	NR_UNEVICTABLE,		PAGE_SIZE },
+	{ "slab_reclaimable",	NR_SLAB_RECLAIMABLE_B,	1 },
+	{ "slab_unreclaimable",	NR_SLAB_UNRECLAIMABLE_B, 1 },
+};
+
+static u64 kscope_memcg_stat_sum(struct mem_cgroup *memcg,
+				 const struct kscope_memcg_stat *s)
+{
+	u64 sum = 0;
+	int nid;
+
+	for_each_node(nid)
+		sum += kscope_memcg_node_state(memcg, nid, s->idx);
+	return sum * s->unit;
+}
+
+static void kscope_memcg_events_show(struct seq_file *m,
+				     struct mem_cgroup *memcg)
+{
+	static const char *const names[] = {
+		[MEMCG_LOW] = "low",
+		[MEMCG_HIGH] = "high",
+		[MEMCG_MAX] = "max",
+		[MEMCG_OOM] = "oom",
+		[MEMCG_OOM_KILL] = "oom_kill",
+		[MEMCG_OOM_GROUP_KILL] = "oom_group_kill",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		seq_printf(m, "events.%s: %ld\n", names[i],
+			   atomic_long_read(&memcg->memory_events[i]));
+}
+
+/**
+ * kscope_memcg_file_show() - a per-task memcg file: the lines every
+ * such file begins with, then @body
+ * @m: output
+ * @ns: the reader's pid namespace
+ * @task: the task
+ * @body: prints the rest, with the task's memcg referenced
+ *
+ * Return: 0 or -ENOMEM.
+ */
+static int kscope_memcg_file_show(struct seq_file *m, struct pid_namespace *ns,
+				  struct task_struct *task,
+				  void (*body)(struct seq_file *m,
+					       struct mem_cgroup *memcg))
+{
+	struct mem_cgroup *memcg;
+	int ret;
+
+	memcg = kscope_task_memcg_get(task);
+	if (!memcg) {
+		seq_puts(m, "memcg: disabled\n");
+		return 0;
+	}
+	ret = kscope_memcg_head_show(m, ns, task, memcg);
+	if (!ret)
+		body(m, memcg);
+	css_put(&memcg->css);
+	return ret;
+}
+
+/*
+ * Usage, limits and events are the kernel's counters as they are now;
+ * the statistics are as of the kernel's last flush. The same names on
+ * v1 and v2: a value the task's hierarchy does not have reads "n/a".
+ */
+static void kscope_memcg_body(struct seq_file *m, struct mem_cgroup *memcg)
+{
+	bool v2 = cgroup_subsys_on_dfl(memory_cgrp_subsys);
+	unsigned long mem, memsw;
+	unsigned int i;
+
+	mem = page_counter_read(&memcg->memory);
+	memsw = page_counter_read(&memcg->memsw);
+	kscope_show_pages(m, "usage", mem);
+	kscope_show_pages(m, "peak", READ_ONCE(memcg->memory.watermark));
+	kscope_show_limit(m, "min", READ_ONCE(memcg->memory.min));
+	kscope_show_limit(m, "low", READ_ONCE(memcg->memory.low));
+	kscope_show_limit(m, "high", READ_ONCE(memcg->memory.high));
+	kscope_show_limit(m, "max", READ_ONCE(memcg->memory.max));
+	if (v2) {
+		/* memcg->swap and memcg->memsw are one union */
+		kscope_show_pages(m, "swap_usage", memsw);
+		kscope_show_limit(m, "swap_max", READ_ONCE(memcg->swap.max));
+		seq_puts(m, "memsw_usage: n/a\nmemsw_max: n/a\nsoft_limit: n/a\n");
+	} else {
+		kscope_show_pages(m, "swap_usage", memsw > mem ? memsw - mem : 0);
+		seq_puts(m, "swap_max: n/a\n");
+		kscope_show_pages(m, "memsw_usage", memsw);
+		kscope_show_limit(m, "memsw_max", READ_ONCE(memcg->memsw.max));
+		kscope_show_limit(m, "soft_limit", READ_ONCE(memcg->soft_limit));
+	}
+	seq_printf(m, "failcnt: %lu\n", READ_ONCE(memcg->memory.failcnt));
+	kscope_memcg_events_show(m, memcg);
+	for (i = 0; i < ARRAY_SIZE(kscope_memcg_stats); i++)
+		seq_printf(m, "stat.%s: %llu\n", kscope_memcg_stats[i].name,
+			   kscope_memcg_stat_sum(memcg, &kscope_memcg_stats[i]));
+	if (v2) {
+		seq_puts(m, "stat.kernel: unavailable (not exported)\n");
+		seq_puts(m, "stat.sock: unavailable (not exported)\n");
+	} else {
+		kscope_show_pages(m, "stat.kernel",
+				  page_counter_read(&memcg->kmem));
+		kscope_show_pages(m, "stat.sock",
+				  page_counter_read(&memcg->tcpmem));
+	}
+}
+
+/**
+ * kscope_task_memcg_show() - the task's memory cgroup: usage, limits,
+ * events and statistics, in bytes
+ * @m: output
+ * @ns: the reader's pid namespace
+ * @task: the task
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int kscope_task_memcg_show(struct seq_file *m, struct pid_namespace *ns,
+			   struct task_struct *task)
+{
+	return kscope_memcg_file_show(m, ns, task, kscope_memcg_body);
+}
+
+static const char *const kscope_lru_names[NR_LRU_LISTS] = {
+	[LRU_INACTIVE_ANON] = "inactive_anon",
+	[LRU_ACTIVE_ANON] = "active_anon",
+	[LRU_INACTIVE_FILE] = "inactive_file",
+	[LRU_ACTIVE_FILE] = "active_file",
+	[LRU_UNEVICTABLE] = "unevictable",
+};
+
+static void kscope_lru_row_show(struct seq_file *m, const char *unit,
+				const char *node, const unsigned long *v,
+				unsigned long scale)
+{
+	unsigned int lru;
+
+	seq_printf(m, "%-5s %-6s", unit, node);
+	for (lru = 0; lru < NR_LRU_LISTS; lru++)
+		seq_printf(m, " %14llu", (u64)v[lru] * scale);
+	seq_putc(m, '\n');
+}
+
+static void kscope_lru_table_show(struct seq_file *m,
+				  struct mem_cgroup *memcg,
+				  const char *unit, unsigned long scale)
+{
+	unsigned long v[NR_LRU_LISTS], total[NR_LRU_LISTS] = { };
+	unsigned int lru;
+	char node[16];
+	int nid;
+
+	seq_puts(m, "\nUNIT  NODE  ");
+	for (lru = 0; lru < NR_LRU_LISTS; lru++)
+		seq_printf(m, " %14s", kscope_lru_names[lru]);
+	seq_putc(m, '\n');
+	for_each_node_state(nid, N_MEMORY) {
+		for (lru = 0; lru < NR_LRU_LISTS; lru++) {
+			v[lru] = kscope_memcg_node_state(memcg, nid,
+							 NR_LRU_BASE + lru);
+			total[lru] += v[lru];
+		}
+		snprintf(node, sizeof(node), "node%d", nid);
+		kscope_lru_row_show(m, unit, node, v, scale);
+	}
+	kscope_lru_row_show(m, unit, "total", total, scale);
+}
+
+static void kscope_lru_body(struct seq_file *m, struct mem_cgroup *memcg)
+{
+	seq_printf(m, "mglru: %s\n",
+		   IS_ENABLED(CONFIG_LRU_GEN) ?
+		   "built (switch: /sys/kernel/mm/lru_gen/enabled)" : "not built");
+	seq_printf(m, "page_size: %lu\n", PAGE_SIZE);
+	kscope_lru_table_show(m, memcg, "pages", 1);
+	kscope_lru_table_show(m, memcg, "bytes", PAGE_SIZE);
+}
+
+/**
+ * kscope_task_lru_show() - the sizes of the LRU lists of the task's
+ * memory cgroup, per node and in total, in pages and in bytes
+ * @m: output
+ * @ns: the reader's pid namespace
+ * @task: the task
+ *
+ * From the lruvec statistics, which the kernel keeps whether the lists
+ * are the classic active/inactive pairs or MGLRU's generations (there
+ * the two youngest generations count as active), so they are right
+ * either way. Nodes are those with memory, as memory.numa_stat lists them.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int kscope_task_lru_show(struct seq_file *m, struct pid_namespace *ns,
+			 struct task_struct *task)
+{
+	return kscope_memcg_file_show(m, ns, task, kscope_lru_body);
+}
+
+#else /* !CONFIG_MEMCG */
+
+static int kscope_memcg_not_built(struct seq_file *m)
+{
+	seq_puts(m, "memcg: not built\n");
+	return 0;
+}
+
+int kscope_task_cg_list_show(struct seq_file *m, struct pid_namespace *ns,
+			     struct task_struct *task)
+{
+	return kscope_memcg_not_built(m);
+}
+
+int kscope_task_memcg_show(struct seq_file *m, struct pid_namespace *ns,
+			   struct task_struct *task)
+{
+	return kscope_memcg_not_built(m);
+}
+
+int kscope_task_lru_show(struct seq_file *m, struct pid_namespace *ns,
+			 struct task_struct *task)
+{
+	return kscope_memcg_not_built(m);
+}
+
+#endif /* CONFIG_MEMCG */
