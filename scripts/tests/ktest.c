@@ -45,6 +45,11 @@
  *   ktest udpflood ADDR PORT MS
  *                            send 64-byte datagrams as fast as possible
  *                            for MS ms; print "sent N"
+ *   ktest alloc KB N         N times: map KB KiB more anonymous memory,
+ *                            touch every page, then stop (SIGSTOP) so
+ *                            the test can read counters that hold
+ *                            still; after the last step sleep until
+ *                            killed
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -59,6 +64,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -530,6 +536,24 @@ static int cmd_udpflood(const char *addr, const char *port, long ms)
 	return 0;
 }
 
+static __attribute__((noreturn)) void cmd_alloc(long kb, int n)
+{
+	size_t len = (size_t)kb * 1024;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			die("mmap");
+		memset(p, 0x5a, len);
+		raise(SIGSTOP);
+	}
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "threads"))
@@ -563,6 +587,8 @@ int main(int argc, char **argv)
 		return cmd_rtt(argv[2], argv[3], atoi(argv[4]));
 	if (argc >= 5 && !strcmp(argv[1], "udpflood"))
 		return cmd_udpflood(argv[2], argv[3], atol(argv[4]));
-	fprintf(stderr, "usage: ktest threads N | churn S | vfork S | read FILE BS | hold FILE GO | write FILE TEXT | runas UID CMD... | burn N MS exit|hold | stampsleep STAMP S | stampwrite STAMP FILE TEXT | udpsend ADDR PORT N [HEX] | udprecv IDLE_MS PORT... | udpecho PORT | rtt ADDR PORT N | udpflood ADDR PORT MS\n");
+	if (argc >= 4 && !strcmp(argv[1], "alloc"))
+		cmd_alloc(atol(argv[2]), atoi(argv[3]));
+	fprintf(stderr, "usage: ktest threads N | churn S | vfork S | read FILE BS | hold FILE GO | write FILE TEXT | runas UID CMD... | burn N MS exit|hold | stampsleep STAMP S | stampwrite STAMP FILE TEXT | udpsend ADDR PORT N [HEX] | udprecv IDLE_MS PORT... | udpecho PORT | rtt ADDR PORT N | udpflood ADDR PORT MS | alloc KB N\n");
 	return 2;
 }

@@ -135,3 +135,30 @@ check_age() {
 finish() {
 	exit $T_FAILED
 }
+
+# Memory-cgroup tests (t7x): cgroup v2 is mounted at $CG by the VM's init.
+CG=/sys/fs/cgroup
+
+# same_moment CGFILE KFILE OUT: read the cgroup file, the kscope file,
+# and the cgroup file again, until the two cgroup reads agree (nothing
+# changed meanwhile); the reads are left in OUT.cg and OUT.k
+same_moment() {
+	_sm=0
+	while :; do
+		cat "$1" > "$3.cg"
+		cat "$2" > "$3.k"
+		cat "$1" > "$3.cg2"
+		cmp -s "$3.cg" "$3.cg2" && return 0
+		_sm=$((_sm + 1))
+		[ $_sm -ge 50 ] && diag "$1 kept changing" && return 1
+		sleep 0.1
+	done
+}
+
+# in_cgroup DIR CMD...: exec CMD in cgroup DIR (v2 or v1); run it in a
+# subshell, "( in_cgroup ... )" or with "&", whose pid is then CMD's
+in_cgroup() {
+	_icg=$1
+	shift
+	exec sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$_icg" "$@"
+}
