@@ -20,6 +20,7 @@ kscope_load || { not_ok "insmod"; finish; }
 INJ=/proc/kscope/inject/memcg_charge
 C=$CG/kt72
 TOL=$((1 << 20))
+echo +memory > $CG/cgroup.subtree_control
 mkdir -p $C
 echo $((16 << 20)) > $C/memory.max
 
