@@ -71,8 +71,10 @@ h=$(hist $bp)
 check_eq "history keeps it after it woke: ended, comm" \
 	"$(echo "$h" | awk '{ print $3, $5, $6 }')" "$bp yes ktest"
 bl=$(echo "$h" | awk '{ print $4 }')
-check "history: blocked ${bl} ms of the 8000 slept, within a period" \
-	[ "$bl" -ge $((8000 - 200 - 50)) -a "$bl" -le 8100 ]
+# the longest time a scan saw: the last scan before the wake may come
+# late on a slow kernel (workqueue latency), so allow a second
+check "history: blocked ${bl} ms of the 8000 slept, as last seen by a scan" \
+	[ "$bl" -ge $((8000 - 1000)) -a "$bl" -le 8100 ]
 since=$(echo "$h" | awk '{ printf "%d\n", $1 * 1000 }')
 check "history: blocked since ${since} ms, the stamp says ${t0} ms" \
 	[ $((since - t0)) -le 250 -a $((t0 - since)) -le 50 ]
