@@ -72,12 +72,13 @@ check_eq "history keeps it after it woke: ended, comm" \
 	"$(echo "$h" | awk '{ print $3, $5, $6 }')" "$bp yes ktest"
 bl=$(echo "$h" | awk '{ print $4 }')
 # the longest time a scan saw: the last scan before the wake may come
-# late on a slow kernel (workqueue latency), so allow a second
+# late on a slow kernel (workqueue latency), and an 8 s timeout fires
+# up to 64 jiffies (256 ms at HZ=250) late, as the timer wheel rounds
 check "history: blocked ${bl} ms of the 8000 slept, as last seen by a scan" \
-	[ "$bl" -ge $((8000 - 1000)) -a "$bl" -le 8100 ]
+	[ "$bl" -ge $((8000 - 1000)) -a "$bl" -le $((8000 + 400)) ]
 since=$(echo "$h" | awk '{ printf "%d\n", $1 * 1000 }')
 check "history: blocked since ${since} ms, the stamp says ${t0} ms" \
-	[ $((since - t0)) -le 250 -a $((t0 - since)) -le 50 ]
+	[ $((since - t0)) -le 1000 -a $((t0 - since)) -le 50 ]
 
 # ---- schedstats on: the scheduler's own block_start, exact
 echo 1 > $SS
