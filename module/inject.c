@@ -37,7 +37,7 @@ struct kscope_injector {
 static const struct kscope_injector kscope_injectors[] = {
 	{ "sleep_d", 0666, &kscope_sleep_d_proc_ops, kscope_sleep_stop, NULL },
 	{ "sleep_i", 0666, &kscope_sleep_i_proc_ops, kscope_sleep_stop, NULL },
-	{ "memcg_charge", 0600, &kscope_memcg_charge_proc_ops, NULL,
+	{ "memcg_charge", 0666, &kscope_memcg_charge_proc_ops, NULL,
 	  kscope_memcg_charge_exit },
 };
 

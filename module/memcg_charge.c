@@ -19,7 +19,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/capability.h>
 #include <linux/cgroup.h>
 #include <linux/ctype.h>
 #include <linux/gfp.h>
@@ -339,11 +338,9 @@ static ssize_t kscope_charge_write(struct file *file, const char __user *ubuf,
 	char *buf;
 	int ret;
 
-	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN)) {
-		pr_info_ratelimited("memcg_charge: write by uid %u refused: needs CAP_SYS_ADMIN\n",
-				    from_kuid(&init_user_ns, current_uid()));
-		return -EPERM;
-	}
+	ret = kscope_may_write(file, "memcg_charge");
+	if (ret)
+		return ret;
 	if (count > KSCOPE_CHARGE_MAX_WRITE) {
 		pr_info_ratelimited("memcg_charge: write of %zu bytes refused: at most %d\n",
 				    count, KSCOPE_CHARGE_MAX_WRITE);
@@ -409,7 +406,9 @@ static int kscope_charge_show(struct seq_file *m, void *v)
 
 static int kscope_charge_open(struct inode *inode, struct file *file)
 {
-	return single_open(file, kscope_charge_show, NULL);
+	int ret = kscope_may_open(file, "memcg_charge");
+
+	return ret ? ret : single_open(file, kscope_charge_show, NULL);
 }
 
 const struct proc_ops kscope_memcg_charge_proc_ops = {

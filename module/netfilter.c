@@ -26,7 +26,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
-#include <linux/capability.h>
 #include <linux/ctype.h>
 #include <linux/gfp.h>
 #include <linux/inet.h>
@@ -1188,11 +1187,9 @@ static ssize_t kscope_nf_rules_write(struct file *file,
 	char *buf;
 	int ret;
 
-	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN)) {
-		pr_info_ratelimited("netfilter: write by uid %u refused: needs CAP_SYS_ADMIN\n",
-				    from_kuid(&init_user_ns, current_uid()));
-		return -EPERM;
-	}
+	ret = kscope_may_write(file, "netfilter");
+	if (ret)
+		return ret;
 	if (count > KSCOPE_NF_LINE_MAX) {
 		pr_info_ratelimited("netfilter: write of %zu bytes refused: one rule of at most %d\n",
 				    count, KSCOPE_NF_LINE_MAX);
@@ -1280,13 +1277,9 @@ static const struct seq_operations kscope_nf_seq_ops = {
 
 static int kscope_nf_rules_open(struct inode *inode, struct file *file)
 {
-	/* as for "watch": a clear EPERM for writers, not the VFS's EACCES */
-	if ((file->f_mode & FMODE_WRITE) && !capable(CAP_SYS_ADMIN)) {
-		pr_info_ratelimited("netfilter: open for writing by uid %u refused: needs CAP_SYS_ADMIN\n",
-				    from_kuid(&init_user_ns, current_uid()));
-		return -EPERM;
-	}
-	return seq_open(file, &kscope_nf_seq_ops);
+	int ret = kscope_may_open(file, "netfilter");
+
+	return ret ? ret : seq_open(file, &kscope_nf_seq_ops);
 }
 
 static const struct proc_ops kscope_nf_rules_proc_ops = {
