@@ -8,6 +8,8 @@
 #   make check         W=1 + sparse builds, checkpatch --strict, codespell
 #   make test          check, KUnit and integration tests on Debian's
 #                      kernel and on the debug kernel, in QEMU
+#   make stress        the stress test alone, on the debug kernel
+#                      (KSCOPE_STRESS_SECS=N to run longer than 60 s)
 #   make demo          boot the test VM, load kscope, show its files and
 #                      an experiment
 #   make vm            interactive shell in the test VM with kscope
@@ -45,6 +47,9 @@ check:
 test:
 	@scripts/test
 
+stress:
+	@KSCOPE_STAGES="setup stress" scripts/test
+
 demo:
 	@scripts/demo
 
@@ -56,4 +61,4 @@ vm:
 distclean: clean
 	rm -rf build
 
-.PHONY: all modules modules_install install clean distclean check test demo vm
+.PHONY: all modules modules_install install clean distclean check test stress demo vm

@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The stress test (`make stress`, and a stage of `make test` on the debug
+# kernel): for KSCOPE_STRESS_SECS (default 60) seconds, all at once,
+#   - readers read every file under /proc/kscope in a loop, whole and in
+#     small reads, the per-pid files of watched tasks included;
+#   - a fork/exec/exit storm and thread create/exit churn;
+#   - cgroup create/migrate/destroy churn of a watched process with
+#     threads, whose per-task files the readers read;
+#   - watch and unwatch of pids that are exiting;
+#   - netfilter rules added and deleted while UDP floods through lo;
+#   - the sleep_d, sleep_i and memcg_charge injectors.
+# Each worker is one test line with its figures: it fails on an errno
+# its file does not document. The VM runner fails the run on any splat
+# and, on the debug kernel, on a kmemleak report after the rmmod here.
+. ./lib.sh
+
+S=${KSCOPE_STRESS_SECS:-60}
+KS="$KSCOPE_DIR/kstress"
+R=${NR_READERS:-4}
+out=/tmp/stress
+mkdir -p $out
+
+kscope_load || { not_ok "insmod"; finish; }
+ip link set lo up
+
+# a process with threads, watched, that the cgroup worker migrates
+"$KTEST" threads 8 > $out/target &
+target=$!
+wait_for grep -q ready $out/target
+echo $target > /proc/kscope/watch
+echo "threshold_ms=0 period_ms=100" > /proc/kscope/hung
+
+"$KTEST" udprecv 3000 5555 5556 > $out/recv &
+recv=$!
+sleep 1
+diag "running for $S s: $R readers and every worker at once"
+pids=
+for i in $(seq $R); do
+	"$KS" read $S > $out/read.$i 2>&1 &
+	pids="$pids $!"
+done
+for w in forkexec watch rules inject; do
+	"$KS" $w $S > $out/$w 2>&1 &
+	pids="$pids $!"
+done
+"$KS" cgroup $S $target > $out/cgroup 2>&1 &
+pids="$pids $!"
+"$KTEST" churn $S > $out/churn 2>&1 &
+pids="$pids $!"
+"$KTEST" udpflood 127.0.0.1 5555 $((S * 1000)) > $out/flood1 &
+pids="$pids $!"
+"$KTEST" udpflood 127.0.0.1 5556 $((S * 1000)) > $out/flood2 &
+pids="$pids $!"
+
+for p in $pids; do
+	wait $p
+done
+wait $recv
+
+# one line per worker, with what it did
+for f in $out/read.* $out/forkexec $out/watch $out/cgroup $out/rules $out/inject; do
+	line=$(tail -n 1 $f)
+	case $line in
+	*", 0 wrong") ok "$line" ;;
+	*) not_ok "$(basename $f): ${line:-no report}"; cat $f ;;
+	esac
+done
+check "thread churn: $(cat $out/churn)" grep -q '^churned [1-9]' $out/churn
+sent=$(($(awk '{ print $2 }' $out/flood1) + $(awk '{ print $2 }' $out/flood2)))
+check "packets through the hook while rules changed: $sent sent, received: $(grep -v ready $out/recv | tr "\n" " ")" \
+	[ "$sent" -gt 0 ]
+
+reads=$(cat $out/read.* | awk '{ n += $2 } END { print n }')
+diag "figures: $S s, $reads reads, $(awk '{ print $2 }' $out/forkexec) fork/exec/exit, $(awk '{ print $2 }' $out/churn) threads, $(awk '{ print $2 }' $out/cgroup) cgroup moves, $(awk '{ print $2 }' $out/watch) watch/unwatch, $(awk '{ print $2 }' $out/rules) rule changes, $(awk '{ print $2 }' $out/inject) injections, $sent packets"
+kill -9 $target
+wait $target 2>/dev/null
+check "rmmod after the stress" kscope_unload
+finish
