@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Unload safety: KSCOPE_CYCLES (default 100) load/unload cycles, each
+# unloading while readers hold files open mid-read, readers read in a
+# loop, a task sleeps in sleep_d, the hung scanner runs, and UDP floods
+# through armed netfilter rules, one of them with work queued and pages
+# leaked. Every rmmod must return (within 60 s), every sleeper's write
+# fail with ECANCELED, every held read fail with EIO, every reader get
+# data or ENOENT/EIO; the VM runner catches splats and kmemleak reports.
+. ./lib.sh
+
+N=${KSCOPE_CYCLES:-100}
+KS="$KSCOPE_DIR/kstress"
+P=/proc/kscope
+out=/tmp/unload
+mkdir -p $out
+
+ip link set lo up
+"$KTEST" udprecv 5000 5555 > $out/recv &
+recv=$!
+"$KTEST" udpflood 127.0.0.1 5555 $((N * 5000)) > $out/flood &
+flood=$!
+"$KS" read $((N * 5)) unload > $out/reader 2>&1 &
+reader=$!
+
+cycles=0
+stuck=0
+canceled=0
+eio=0
+held=0
+max_ms=0
+for i in $(seq $N); do
+	kscope_load || { not_ok "insmod in cycle $i"; break; }
+	echo $$ > $P/watch
+	echo "threshold_ms=0 period_ms=20" > $P/hung
+	if [ -e $P/netfilter/rules ]; then
+		echo "proto=udp dport=5555 action=count" > $P/netfilter/rules
+		echo "proto=udp dport=5555 action=leak pages=1 context=work budget=64" > $P/netfilter/rules
+		echo "proto=udp dport=5555 action=delay us=100 budget=1000" > $P/netfilter/rules
+	fi
+	"$KTEST" write $P/inject/sleep_d 60000 > $out/sleeper &
+	sleeper=$!
+	rm -f $out/go
+	hp=
+	for f in tasks hung loadavg $$/state $$/sched netfilter/rules; do
+		[ -e $P/$f ] || continue
+		"$KTEST" hold $P/$f $out/go > $out/hold.$held &
+		hp="$hp $!"
+		held=$((held + 1))
+	done
+	wait_for grep -q opened $out/hold.$((held - 1))
+	wait_for grep -q '^sleepers: [1-9]' $P/inject/sleep_d
+	t0=$(uptime_ms)
+	rmmod kscope &
+	rm_pid=$!
+	w=0
+	while kill -0 $rm_pid 2>/dev/null && [ $w -lt 600 ]; do
+		sleep 0.1
+		w=$((w + 1))
+	done
+	if kill -0 $rm_pid 2>/dev/null; then
+		stuck=$((stuck + 1))
+		diag "cycle $i: rmmod still running after 60 s"
+		break
+	fi
+	wait $rm_pid || diag "cycle $i: rmmod failed"
+	ms=$(($(uptime_ms) - t0))
+	[ $ms -gt $max_ms ] && max_ms=$ms
+	touch $out/go
+	for p in $hp; do
+		wait $p
+	done
+	wait $sleeper
+	[ "$(cat $out/sleeper)" = ECANCELED ] && canceled=$((canceled + 1))
+	cycles=$i
+done
+eio=$(cat $out/hold.* | grep -c '^read EIO$')
+check_eq "$cycles load/unload cycles under load; no rmmod stuck" "$cycles/$stuck" "$N/0"
+check "longest rmmod: $max_ms ms" [ $max_ms -lt 60000 ]
+check_eq "every sleeper in sleep_d woken by rmmod: ECANCELED" "$canceled" "$N"
+check_eq "every read of a file held open across rmmod: EIO" "$eio" "$held"
+kill $reader 2>/dev/null
+wait $reader
+check "the reader looping meanwhile got data or ENOENT/EIO: $(tail -n 1 $out/reader)" \
+	sh -c "tail -n 1 $out/reader | grep -q ', 0 wrong$'"
+wait $flood
+wait $recv
+diag "packets sent during the cycles: $(cat $out/flood)"
+check "kscope is gone" [ ! -e $P ]
+finish
