@@ -20,12 +20,10 @@ for d in /sys/kernel/debug/kunit/kscope_*; do
 	cat "$d/results"
 	# test cases are the results one level in ("    ok 1 name");
 	# parameterised cases carry their own sub-results one level deeper
-	sed -n 's/^    \(not ok\|ok\) [0-9]* \(- \)\?\([^ #]*\).*/\1 \3/p' "$d/results" |
+	sed -n -e 's/^    not ok [0-9]* \(- \)\?\([^ #]*\).*/not_ok \2/p' \
+		-e 's/^    ok [0-9]* \(- \)\?\([^ #]*\).*/ok \2/p' "$d/results" |
 	while read -r res name; do
-		case $res in
-		ok) ok "$suite.$name" ;;
-		*) not_ok "$suite.$name" ;;
-		esac
+		"$res" "$suite.$name"
 	done
 	grep -q '^not ok' "$d/results" && T_FAILED=1
 done
