@@ -96,9 +96,24 @@ static inline struct pid_namespace *kscope_seq_pid_ns(struct seq_file *m)
 	return proc_pid_ns(file_inode(m->file)->i_sb);
 }
 
-/* perm.c: the permission checks of control files */
+/* perm.c: who may change kscope, and who may see which task */
 int kscope_may_open(struct file *file, const char *what);
 int kscope_may_write(struct file *file, const char *what);
+int kscope_task_access(struct super_block *sb, struct task_struct *task);
+int kscope_pid_access(struct super_block *sb, struct pid *pid);
+
+/**
+ * kscope_seq_may_see() - whether the reader of @m may see @task
+ * @m: the open seq_file
+ * @task: the task
+ *
+ * Return: as kscope_task_access() for @m's procfs instance, as a bool.
+ */
+static inline bool kscope_seq_may_see(struct seq_file *m,
+				      struct task_struct *task)
+{
+	return !kscope_task_access(file_inode(m->file)->i_sb, task);
+}
 
 /* tasks.c: /proc/kscope/tasks */
 extern const struct proc_ops kscope_tasks_proc_ops;
@@ -146,6 +161,7 @@ int kscope_hung_timeout(unsigned long *secs);
 int kscope_hung_warnings_left(int *left);
 int kscope_stack_save(struct task_struct *task, unsigned long *entries,
 		      unsigned int size);
+bool kscope_ptrace_may_read(struct task_struct *task);
 const char *kscope_schedstats_name(enum kscope_schedstats s);
 
 /* sched.c: scheduler statistics of one task */

@@ -614,6 +614,8 @@ static int kscope_hung_row_show(struct seq_file *m, struct kscope_hung_reader *r
 	t = get_pid_task(row->pid, PIDTYPE_PID);
 	if (!t)
 		return SEQ_SKIP;
+	if (!kscope_seq_may_see(m, t))
+		goto skip;
 	kscope_hung_observe(t, &o);
 	/* woke, or woke and blocked again, since the last scan */
 	if (!kscope_hung_rule(o.state, o.switches) || o.switches != row->switches)
@@ -856,7 +858,8 @@ static int kscope_hung_history_show(struct seq_file *m, void *v)
 		u64 since;
 		u32 rem;
 
-		if (!pid_nr_ns(ev->pid, ns)) {
+		if (!pid_nr_ns(ev->pid, ns) ||
+		    kscope_pid_access(file_inode(m->file)->i_sb, ev->pid)) {
 			hidden++;
 			continue;
 		}
@@ -871,7 +874,8 @@ static int kscope_hung_history_show(struct seq_file *m, void *v)
 	}
 	mutex_unlock(&kscope_hung_lock);
 	if (hidden)
-		seq_printf(m, "hidden: %u (not in this pid namespace)\n", hidden);
+		seq_printf(m, "hidden: %u (not in this pid namespace, or hidden by hidepid=)\n",
+			   hidden);
 	return 0;
 }
 

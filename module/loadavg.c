@@ -72,9 +72,11 @@ struct kscope_loadavg_task {
 /**
  * struct kscope_loadavg_snap - the result of one walk over all tasks
  * @ns: the reader's pid namespace
+ * @sb: the reader's procfs instance, for its hidepid= rule
  * @avenrun: avenrun[] read before the walk
  * @tasks: tasks seen
- * @hidden: of those, not visible in @ns
+ * @hidden: of those, not visible to the reader: not in @ns, or hidden
+ *          by hidepid=
  * @runnable: on a runqueue: in nr_running
  * @uninterruptible: dequeued, sched_contributes_to_load: in
  *                   nr_uninterruptible
@@ -82,7 +84,7 @@ struct kscope_loadavg_task {
  * @blocked: not counting, shown D (frozen, for one)
  * @sleeping: not counting, shown S
  * @other: not counting, any other state (T t Z X P, or being woken)
- * @unint_hidden: uninterruptible tasks not visible in @ns, not listed
+ * @unint_hidden: uninterruptible tasks not visible, not listed
  * @unint_unlisted: visible uninterruptible tasks beyond @cap
  * @list: the visible uninterruptible tasks, in pid order
  * @nr: entries used in @list
@@ -90,6 +92,7 @@ struct kscope_loadavg_task {
  */
 struct kscope_loadavg_snap {
 	struct pid_namespace *ns;
+	struct super_block *sb;
 	unsigned long avenrun[3];
 	unsigned long tasks;
 	unsigned long hidden;
@@ -114,12 +117,14 @@ static int kscope_loadavg_visit(struct task_struct *p, pid_t nr, void *arg)
 	int on_rq = READ_ONCE(p->on_rq);
 	struct kscope_loadavg_task *t;
 	struct kscope_state st;
+	bool visible;
 	pid_t vnr;
 
 	kscope_state_decode(state, READ_ONCE(p->exit_state), &st);
 	vnr = task_pid_nr_ns(p, s->ns);
+	visible = vnr && !kscope_task_access(s->sb, p);
 	s->tasks++;
-	if (!vnr)
+	if (!visible)
 		s->hidden++;
 
 	if (on_rq) {
@@ -144,7 +149,7 @@ static int kscope_loadavg_visit(struct task_struct *p, pid_t nr, void *arg)
 	}
 
 	s->uninterruptible++;
-	if (!vnr) {
+	if (!visible) {
 		s->unint_hidden++;
 		return 0;
 	}
@@ -165,12 +170,14 @@ static void kscope_loadavg_reset(struct kscope_loadavg_snap *s)
 {
 	struct kscope_loadavg_task *list = s->list;
 	struct pid_namespace *ns = s->ns;
+	struct super_block *sb = s->sb;
 	unsigned int cap = s->cap;
 
 	memset(s, 0, sizeof(*s));
 	s->list = list;
 	s->cap = cap;
 	s->ns = ns;
+	s->sb = sb;
 }
 
 /*
@@ -326,6 +333,7 @@ static int kscope_loadavg_open(struct inode *inode, struct file *file)
 	m = file->private_data;
 	s = m->private;
 	s->ns = kscope_seq_pid_ns(m);
+	s->sb = file_inode(file)->i_sb;
 	s->list = kvmalloc_array(KSCOPE_LOADAVG_FIRST_LIST, sizeof(*s->list),
 				 GFP_KERNEL);
 	if (!s->list) {

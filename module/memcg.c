@@ -225,6 +225,7 @@ static void kscope_cg_paths_show(struct seq_file *m,
  * @listed: rows printed
  * @more: matching tasks beyond %KSCOPE_CG_LIST_MAX
  * @exiting: matching tasks that are exiting, not listed
+ * @hidden: matching tasks the reader may not see (hidepid=), not listed
  */
 struct kscope_cg_walk {
 	struct seq_file *m;
@@ -232,6 +233,7 @@ struct kscope_cg_walk {
 	unsigned int listed;
 	unsigned int more;
 	unsigned int exiting;
+	unsigned int hidden;
 };
 
 static int kscope_cg_walk_fn(struct task_struct *task, pid_t nr, void *arg)
@@ -244,6 +246,10 @@ static int kscope_cg_walk_fn(struct task_struct *task, pid_t nr, void *arg)
 	/* as cgroup.threads: a task past exit_signals() is on its way out */
 	if (READ_ONCE(task->flags) & PF_EXITING) {
 		w->exiting++;
+		return 0;
+	}
+	if (!kscope_seq_may_see(w->m, task)) {
+		w->hidden++;
 		return 0;
 	}
 	if (w->listed >= KSCOPE_CG_LIST_MAX) {
@@ -299,6 +305,7 @@ int kscope_task_cg_list_show(struct seq_file *m, struct pid_namespace *ns,
 	seq_printf(m, "\nlisted: %u\n", w.listed);
 	seq_printf(m, "more: %u\n", w.more);
 	seq_printf(m, "exiting: %u\n", w.exiting);
+	seq_printf(m, "hidden: %u\n", w.hidden);
 
 	kscope_cset_unpin(&pin, CGROUP_SUBSYS_COUNT);
 out_free:

@@ -9,12 +9,19 @@
  * file is opened for writing and again, against the opener's
  * credentials, at every write, so that a descriptor passed to an
  * unprivileged process or opened in a user namespace is no way in.
+ *
+ * What a reader may see of other users' tasks is what /proc shows them:
+ * everything on a plain /proc, and on a /proc mounted with hidepid=
+ * only the tasks that mount shows them.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
+#include <linux/pid.h>
+#include <linux/proc_fs.h>
+#include <linux/sched/task.h>
 
 #include "kscope.h"
 
@@ -49,4 +56,58 @@ int kscope_may_write(struct file *file, const char *what)
 	pr_info_ratelimited("%s: write by uid %u refused: needs CAP_SYS_ADMIN\n",
 			    what, from_kuid(&init_user_ns, current_uid()));
 	return -EPERM;
+}
+
+/**
+ * kscope_task_access() - whether a reader may see a task in kscope's files
+ * @sb: the procfs instance the reader's file belongs to
+ * @task: the task, or NULL for one that has exited (whose details a
+ *        hidepid= mount no longer shows anyone it hid them from)
+ *
+ * kscope's files appear in every procfs instance, so a /proc mounted
+ * with hidepid= would otherwise list, through them, the other users'
+ * tasks it hides. The rule is /proc's own (has_pid_permissions() in
+ * fs/proc/base.c): with hidepid=noaccess or invisible, members of the
+ * gid= group see everything and others only the tasks they may
+ * ptrace-read; with hidepid=ptraceable only those.
+ *
+ * Context: any, the RCU read lock included; the reader is current.
+ * Return: 0 when visible; otherwise what /proc/<pid>/ gives the reader:
+ * -EPERM for hidepid=noaccess, -ENOENT for invisible and ptraceable.
+ */
+int kscope_task_access(struct super_block *sb, struct task_struct *task)
+{
+	struct proc_fs_info *fs_info = proc_sb_info(sb);
+
+	switch (fs_info->hide_pid) {
+	case HIDEPID_OFF:
+		return 0;
+	case HIDEPID_NOT_PTRACEABLE:
+		break;
+	default:
+		if (in_group_p(fs_info->pid_gid))
+			return 0;
+	}
+	if (task && kscope_ptrace_may_read(task))
+		return 0;
+	return fs_info->hide_pid == HIDEPID_NO_ACCESS ? -EPERM : -ENOENT;
+}
+
+/**
+ * kscope_pid_access() - kscope_task_access() for the task of @pid
+ * @sb: the procfs instance the reader's file belongs to
+ * @pid: the pid of a task, alive or not
+ *
+ * Context: process context, or any context the RCU read lock allows.
+ * Return: as kscope_task_access().
+ */
+int kscope_pid_access(struct super_block *sb, struct pid *pid)
+{
+	struct task_struct *task = get_pid_task(pid, PIDTYPE_PID);
+	int ret;
+
+	ret = kscope_task_access(sb, task);
+	if (task)
+		put_task_struct(task);
+	return ret;
 }

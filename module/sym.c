@@ -6,28 +6,33 @@
  * link against: whether schedstats are switched on at run time (the
  * sched_schedstats static key behind kernel.sched_schedstats), and
  * khungtaskd's timeout and warning budget; and a task's kernel stack is
- * only reachable through stack_trace_save_tsk(), which is not exported.
+ * only reachable through stack_trace_save_tsk(), which is not exported;
+ * nor is ptrace_may_access(), the test /proc applies on a hidepid= mount.
  * kscope looks these up once, at load, through kallsyms, reached by a
  * kprobe on kallsyms_lookup_name() since that function is not exported
  * either. Every user of a symbol found here must cope with it missing:
  * the lookup is disabled with resolve_symbols=0, needs CONFIG_KPROBES,
  * and is skipped on kernels where an indirect call to a non-exported
  * function may be rejected by control-flow integrity (IBT, kCFI).
- * kscope then says "unknown" rather than guess.
+ * kscope then says "unknown" (or, for ptrace_may_access(), hides more)
+ * rather than guess.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/jump_label.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
+#include <linux/ptrace.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 
 #include "kscope.h"
 
 static bool resolve_symbols = true;
 module_param(resolve_symbols, bool, 0444);
 MODULE_PARM_DESC(resolve_symbols,
-		 "Look up unexported kernel symbols (sched_schedstats, hung task sysctls, stack_trace_save_tsk) through kallsyms at load; 0 makes what depends on them \"unknown\" (default: 1)");
+		 "Look up unexported kernel symbols (sched_schedstats, hung task sysctls, stack_trace_save_tsk, ptrace_may_access) through kallsyms at load; 0 makes what depends on them \"unknown\" (default: 1)");
 
 typedef unsigned int (*kscope_stack_fn)(struct task_struct *task,
 					unsigned long *store,
@@ -38,6 +43,8 @@ static struct static_key_false *kscope_sched_schedstats;
 static unsigned long *kscope_hung_timeout_secs;
 static int *kscope_hung_warnings;
 static kscope_stack_fn kscope_stack_save_fn;
+static bool (*kscope_ptrace_may_access_fn)(struct task_struct *task,
+					   unsigned int mode);
 
 typedef unsigned long (*kscope_lookup_fn)(const char *name);
 
@@ -93,6 +100,7 @@ int kscope_sym_init(struct proc_dir_entry *root)
 	if (IS_ENABLED(CONFIG_STACKTRACE))
 		kscope_stack_save_fn =
 			(kscope_stack_fn)lookup("stack_trace_save_tsk");
+	kscope_ptrace_may_access_fn = (void *)lookup("ptrace_may_access");
 	return 0;
 }
 
@@ -102,6 +110,7 @@ void kscope_sym_exit(void)
 	kscope_hung_timeout_secs = NULL;
 	kscope_hung_warnings = NULL;
 	kscope_stack_save_fn = NULL;
+	kscope_ptrace_may_access_fn = NULL;
 }
 
 /**
@@ -168,4 +177,24 @@ int kscope_stack_save(struct task_struct *task, unsigned long *entries,
 	if (!kscope_stack_save_fn)
 		return -ENOENT;
 	return kscope_stack_save_fn(task, entries, size, 0);
+}
+
+/**
+ * kscope_ptrace_may_read() - ptrace_may_access(@task, PTRACE_MODE_READ_FSCREDS)
+ * @task: the task the caller wants to show
+ *
+ * The check /proc applies to other users' tasks on a hidepid= mount.
+ * Without the function (not exported; found through kallsyms) the
+ * answer errs on the side of hiding: only the caller's own thread
+ * group, or a caller with CAP_SYS_PTRACE, may read.
+ *
+ * Context: any; takes task_lock(@task).
+ * Return: whether the caller may read @task's details.
+ */
+bool kscope_ptrace_may_read(struct task_struct *task)
+{
+	if (kscope_ptrace_may_access_fn)
+		return kscope_ptrace_may_access_fn(task, PTRACE_MODE_READ_FSCREDS);
+	return same_thread_group(task, current) ||
+	       has_capability_noaudit(current, CAP_SYS_PTRACE);
 }

@@ -82,7 +82,10 @@ static int kscope_task_file_show(struct seq_file *m, void *v)
 	task = get_pid_task(tf->pid, PIDTYPE_PID);
 	if (!task)
 		return -ESRCH;
-	ret = tf->entry->show(m, kscope_seq_pid_ns(m), task);
+	/* again at read: the descriptor may have passed to another reader */
+	ret = kscope_task_access(file_inode(m->file)->i_sb, task);
+	if (!ret)
+		ret = tf->entry->show(m, kscope_seq_pid_ns(m), task);
 	put_task_struct(task);
 	return ret;
 }
@@ -103,6 +106,10 @@ static int kscope_task_file_open(struct inode *inode, struct file *file)
 		ret = -ESRCH;
 		goto err_free;
 	}
+	/* as /proc/<pid>/ on a hidepid= mount, an exited task's too */
+	ret = kscope_pid_access(inode->i_sb, tf->pid);
+	if (ret)
+		goto err_put;
 
 	ret = single_open(file, kscope_task_file_show, tf);
 	if (ret)

@@ -93,6 +93,8 @@ static int kscope_tasks_show(struct seq_file *m, void *v)
 		kscope_tasks_header_show(m);
 		return 0;
 	}
+	if (!kscope_seq_may_see(m, v))
+		return SEQ_SKIP;
 	kscope_task_snapshot(v, kscope_seq_pid_ns(m), &snap);
 	/* reaped between lookup and now: its ids are gone, skip it */
 	if (!snap.pid)

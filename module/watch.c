@@ -409,6 +409,8 @@ static int kscope_watch_seq_show(struct seq_file *m, void *v)
 		return 0;
 	}
 	w = list_entry(v, struct kscope_watch, node);
+	if (kscope_pid_access(file_inode(m->file)->i_sb, w->pid))
+		return SEQ_SKIP;
 	alive = kscope_watch_alive(w, comm);
 	seq_printf(m, "%7d %5s %s\n", w->nr, alive ? "yes" : "no", comm);
 	return 0;

@@ -18,7 +18,7 @@ kscope_load || { not_ok "insmod"; finish; }
 
 # a root task in D, listed by hung with its stack, and watched
 echo threshold_ms=0 period_ms=100 > $P/hung
-"$KTEST" write $P/inject/sleep_d 20000 > /dev/null &
+"$KTEST" write $P/inject/sleep_d 600000 > /dev/null &
 sleeper=$!
 wait_state $sleeper D
 sleep 300 &
@@ -82,7 +82,7 @@ check "uid $NOBODY sees the D task in hung, without it" \
 	sh -c "$KTEST runas $NOBODY cat $P/hung | grep -Eq '^ +$sleeper '"
 
 # per-task files of a root task: readable by others exactly as /proc's
-# equivalents are on a /proc without hidepid=
+# equivalents are on a /proc without hidepid= (and on one with, below)
 for f in state:stat sched:sched cputime:stat cg_list:cgroup memcg:cgroup lru:cgroup; do
 	k=${f%%:*}
 	p=${f#*:}
@@ -92,8 +92,65 @@ for f in state:stat sched:sched cputime:stat cg_list:cgroup memcg:cgroup lru:cgr
 	check_eq "$k of a root task read by uid $NOBODY as /proc/PID/$p is ($b)" "$a" "$b"
 done
 
-kill $root_task
-wait $root_task
+# hidepid=: kscope's files show uid 65534 no more tasks than that /proc
+# mount does. The ground truth is /proc's own listing through the mount.
+"$KTEST" runas $NOBODY sleep 300 &
+own=$!
+mkdir -p /tmp/p2 /tmp/p1 /tmp/pg
+mount -t proc -o hidepid=invisible proc /tmp/p2
+mount -t proc -o hidepid=noaccess proc /tmp/p1
+mount -t proc -o hidepid=invisible,gid=$NOBODY proc /tmp/pg
+wait_for [ -d /proc/kscope/$root_task ]
+# readable FILE: "yes", or why uid 65534 cannot read FILE (the errno's text)
+readable() {
+	_e=$(as_nobody cat "$1" 2>&1 > /dev/null) && echo yes || echo "${_e##*: }"
+}
+sees() {	# sees MOUNT FILE PID: uid 65534 finds PID in MOUNT/kscope/FILE
+	as_nobody cat $1/kscope/$2 2>/dev/null | awk -v p=$3 '$1 == p { f = 1 } END { exit !f }'
+}
+# listed MOUNT PID WHAT FILE...: uid 65534 finds PID in each FILE as
+# it can read MOUNT/PID/stat
+listed() {
+	_m=$1
+	_p=$2
+	_what=$3
+	shift 3
+	_truth=$(readable $_m/$_p/stat)
+	[ "$_truth" = yes ] || _truth=no
+	for _f in "$@"; do
+		check_eq "$_m: uid $NOBODY sees $_what in $_f as in $_m/PID/stat ($_truth)" \
+			"$(sees $_m $_f $_p && echo yes || echo no)" "$_truth"
+	done
+}
+for m in /proc /tmp/p2 /tmp/p1 /tmp/pg; do
+	listed $m $root_task "a root task" tasks watch
+	listed $m $sleeper "root's D task" hung loadavg
+	truth=$(readable $m/$root_task/stat)
+	for f in state sched cputime cg_list memcg lru; do
+		[ -e $m/kscope/$root_task/$f ] || continue
+		check_eq "$m: $f of a root task read by uid $NOBODY as $m/PID/stat is ($truth)" \
+			"$(readable $m/kscope/$root_task/$f)" "$truth"
+	done
+	check "$m: uid $NOBODY sees its own task in tasks" sees $m tasks $own
+	check "$m: root sees the root task in tasks" \
+		sh -c "awk -v p=$root_task '\$1 == p { f = 1 } END { exit !f }' $m/kscope/tasks"
+done
+echo $own > $P/watch
+hidden=$(as_nobody cat /tmp/p2/kscope/$own/cg_list | sed -n 's/^hidden: //p')
+listed=$(as_nobody cat /tmp/p2/kscope/$own/cg_list | awk '/^ +PID COMM/ { l = 1; next } l && /^ *[0-9]/ { print $1 }' | tr '\n' ' ')
+check "/tmp/p2: cg_list of uid $NOBODY's task hides root's tasks in its cgroup ($hidden hidden)" \
+	[ "${hidden:-0}" -gt 0 ]
+# the rest are root's; the reading cat is uid 65534's too, and gone now
+root_listed=
+for p in $listed; do
+	[ "$(awk '/^Uid:/ { print $2 }' /proc/$p/status 2>/dev/null)" = 0 ] && root_listed="$root_listed $p"
+done
+check "/tmp/p2: and lists its own ($listed), no root task" \
+	sh -c "echo ' $listed' | grep -q ' $own ' && [ -z '$root_listed' ]"
+umount /tmp/p2 /tmp/p1 /tmp/pg
+
+kill $root_task $own
+wait $root_task $own
+check "rmmod (wakes the D task)" kscope_unload
 wait $sleeper
-check "rmmod" kscope_unload
 finish
