@@ -5,9 +5,11 @@
 #   make               build kscope.ko for KDIR: the running kernel's
 #                      build tree if it has one, else Debian's 6.1
 #                      headers (installed by scripts/setup)
-#   make check         W=1 + sparse builds, checkpatch --strict, codespell
-#   make test          check, KUnit and integration tests on Debian's
-#                      kernel and on the debug kernel, in QEMU
+#   make check         W=1 + sparse builds (stock, cloud, rt headers),
+#                      modinfo, checkpatch --strict, codespell
+#   make test          check, DKMS, KUnit and integration tests on
+#                      Debian's generic and rt kernels and on the debug
+#                      kernel, in QEMU
 #   make demo          boot the test VM, load kscope, show its files and
 #                      an experiment
 #   make vm            interactive shell in the test VM with kscope
@@ -68,7 +70,7 @@ dkms-remove:
 	rm -rf $(DKMS_SRC)
 
 check:
-	@scripts/setup tools headers
+	@scripts/setup tools headers flavours
 	@scripts/check
 
 test:
