@@ -6,7 +6,7 @@
 #   $KSCOPE_CACHE/abi                       Debian kernel ABI, e.g. 6.1.0-56-amd64
 #   $KSCOPE_CACHE/abi-<flavour>             ABI of Debian's cloud and rt kernels
 #   $KSCOPE_CACHE/promtool-<ver>/promtool   Prometheus' metrics checker
-#   $KSCOPE_CACHE/stock-<abi>/              Debian's kernel image package, unpacked
+#   $KSCOPE_CACHE/stock-<abi>/              Debian's kernel image package, unpacked, the rt one too
 #   $KSCOPE_CACHE/debug-<ver>-<hash>/       our debug kernel: build/ (a KDIR) and bzImage
 #   $KSCOPE_CACHE/.lock                     flock taken by scripts/setup
 #   $KSCOPE_CACHE/.tmp-*                    work dirs, renamed into place when complete
