@@ -48,7 +48,7 @@
 static unsigned long memcg_charge_max = 256UL << 20;
 module_param(memcg_charge_max, ulong, 0444);
 MODULE_PARM_DESC(memcg_charge_max,
-		 "Most bytes inject/memcg_charge holds at once (default 256 MiB)");
+		 "Most bytes inject/memcg_charge holds at once (default 268435456: 256 MiB)");
 
 /**
  * struct kscope_charge_block - the pages of one "alloc"

@@ -32,7 +32,7 @@
 static bool resolve_symbols = true;
 module_param(resolve_symbols, bool, 0444);
 MODULE_PARM_DESC(resolve_symbols,
-		 "Look up unexported kernel symbols (sched_schedstats, hung task sysctls, stack_trace_save_tsk, ptrace_may_access) through kallsyms at load; 0 makes what depends on them \"unknown\" (default: 1)");
+		 "Look up unexported kernel symbols (sched_schedstats, hung task sysctls, stack_trace_save_tsk, ptrace_may_access) through kallsyms at load; 0 makes what depends on them \"unknown\" (default 1)");
 
 typedef unsigned int (*kscope_stack_fn)(struct task_struct *task,
 					unsigned long *store,

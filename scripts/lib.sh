@@ -4,7 +4,9 @@
 #
 # Cache layout (outside the checkout, so fresh clones reuse it):
 #   $KSCOPE_CACHE/abi                       Debian kernel ABI, e.g. 6.1.0-56-amd64
-#   $KSCOPE_CACHE/stock-<abi>/              Debian's kernel image package, unpacked
+#   $KSCOPE_CACHE/abi-<flavour>             ABI of Debian's cloud and rt kernels
+#   $KSCOPE_CACHE/promtool-<ver>/promtool   Prometheus' metrics checker
+#   $KSCOPE_CACHE/stock-<abi>/              Debian's kernel image package, unpacked, the rt one too
 #   $KSCOPE_CACHE/debug-<ver>-<hash>/       our debug kernel: build/ (a KDIR) and bzImage
 #   $KSCOPE_CACHE/.lock                     flock taken by scripts/setup
 #   $KSCOPE_CACHE/.tmp-*                    work dirs, renamed into place when complete
@@ -49,6 +51,13 @@ cached_abi() {
 	cat "$f"
 }
 
+# ABI of Debian's FLAVOUR (cloud, rt) kernel recorded by `scripts/setup flavours`.
+cached_flavour_abi() {
+	local f=$KSCOPE_CACHE/abi-$1
+	[[ -s $f ]] || return 1
+	cat "$f"
+}
+
 stock_dir() {
 	printf '%s/stock-%s' "$KSCOPE_CACHE" "$1"
 }
@@ -89,10 +98,27 @@ resolve_stock_env() {
 	KSCOPE_STOCK_KDIR=/usr/src/linux-headers-$KSCOPE_ABI
 	KSCOPE_STOCK_MODROOT=$(stock_dir "$KSCOPE_ABI")
 	KSCOPE_STOCK_KERNEL=$KSCOPE_STOCK_MODROOT/boot/vmlinuz-$KSCOPE_ABI
-	[[ -f $KSCOPE_STOCK_KDIR/Makefile ]] ||
-		die "headers $KSCOPE_STOCK_KDIR missing: run scripts/setup"
-	stock_complete "$KSCOPE_ABI" ||
-		die "stock kernel $KSCOPE_ABI not unpacked in $KSCOPE_CACHE: run scripts/setup"
+	need_debian_kernel stock "$KSCOPE_ABI" "scripts/setup" "scripts/setup"
+}
+
+# need_debian_kernel NAME ABI HOW_HEADERS HOW_IMAGE: fail, saying what to
+# run, unless the headers and the unpacked image of Debian's ABI are there.
+need_debian_kernel() {
+	[[ -f /usr/src/linux-headers-$2/Makefile ]] ||
+		die "headers /usr/src/linux-headers-$2 missing: run $3"
+	stock_complete "$2" ||
+		die "$1 kernel $2 not unpacked in $KSCOPE_CACHE: run $4"
+}
+
+# Set KSCOPE_RT_* from the cache (Debian's PREEMPT_RT kernel, unpacked
+# like the stock one), or fail saying what to run.
+resolve_rt_env() {
+	KSCOPE_RT_ABI=$(cached_flavour_abi rt) ||
+		die "no rt kernel ABI recorded in $KSCOPE_CACHE: run scripts/setup flavours"
+	KSCOPE_RT_KDIR=/usr/src/linux-headers-$KSCOPE_RT_ABI
+	KSCOPE_RT_MODROOT=$(stock_dir "$KSCOPE_RT_ABI")
+	KSCOPE_RT_KERNEL=$KSCOPE_RT_MODROOT/boot/vmlinuz-$KSCOPE_RT_ABI
+	need_debian_kernel rt "$KSCOPE_RT_ABI" "scripts/setup flavours" "scripts/setup rt"
 }
 
 # Set KSCOPE_DEBUG_* from the cache, or fail saying what to run.
