@@ -8,6 +8,9 @@
 #   make check         W=1 + sparse builds, checkpatch --strict, codespell
 #   make test          check, KUnit and integration tests on Debian's
 #                      kernel and on the debug kernel, in QEMU
+#   make bench         kscope against ps, busybox ps, a C /proc reader
+#                      and the kernel's own files, in one QEMU VM on
+#                      Debian's kernel (scripts/bench; not part of test)
 #   make demo          boot the test VM, load kscope, show its files and
 #                      an experiment
 #   make vm            interactive shell in the test VM with kscope
@@ -48,6 +51,9 @@ test:
 demo:
 	@scripts/demo
 
+bench:
+	@scripts/bench
+
 vm:
 	@scripts/setup tools headers $(KERNEL)
 	@scripts/build $(KERNEL)
@@ -56,4 +62,4 @@ vm:
 distclean: clean
 	rm -rf build
 
-.PHONY: all modules modules_install install clean distclean check test demo vm
+.PHONY: all modules modules_install install clean distclean check test demo vm bench
