@@ -146,6 +146,7 @@ int kscope_hung_timeout(unsigned long *secs);
 int kscope_hung_warnings_left(int *left);
 int kscope_stack_save(struct task_struct *task, unsigned long *entries,
 		      unsigned int size);
+spinlock_t *kscope_css_set_lock(void);	/* css_set_lock, or NULL */
 const char *kscope_schedstats_name(enum kscope_schedstats s);
 
 /* sched.c: scheduler statistics of one task */

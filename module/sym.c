@@ -27,7 +27,7 @@
 static bool resolve_symbols = true;
 module_param(resolve_symbols, bool, 0444);
 MODULE_PARM_DESC(resolve_symbols,
-		 "Look up unexported kernel symbols (sched_schedstats, hung task sysctls, stack_trace_save_tsk) through kallsyms at load; 0 makes what depends on them \"unknown\" (default: 1)");
+		 "Look up unexported kernel symbols (sched_schedstats, hung task sysctls, stack_trace_save_tsk, css_set_lock) through kallsyms at load; 0 makes what depends on them \"unknown\" (default: 1)");
 
 typedef unsigned int (*kscope_stack_fn)(struct task_struct *task,
 					unsigned long *store,
@@ -38,6 +38,7 @@ static struct static_key_false *kscope_sched_schedstats;
 static unsigned long *kscope_hung_timeout_secs;
 static int *kscope_hung_warnings;
 static kscope_stack_fn kscope_stack_save_fn;
+static spinlock_t *kscope_css_set_lock_ptr;
 
 typedef unsigned long (*kscope_lookup_fn)(const char *name);
 
@@ -93,6 +94,8 @@ int kscope_sym_init(struct proc_dir_entry *root)
 	if (IS_ENABLED(CONFIG_STACKTRACE))
 		kscope_stack_save_fn =
 			(kscope_stack_fn)lookup("stack_trace_save_tsk");
+	if (IS_ENABLED(CONFIG_CGROUPS))
+		kscope_css_set_lock_ptr = (spinlock_t *)lookup("css_set_lock");
 	return 0;
 }
 
@@ -102,6 +105,7 @@ void kscope_sym_exit(void)
 	kscope_hung_timeout_secs = NULL;
 	kscope_hung_warnings = NULL;
 	kscope_stack_save_fn = NULL;
+	kscope_css_set_lock_ptr = NULL;
 }
 
 /**
@@ -168,4 +172,17 @@ int kscope_stack_save(struct task_struct *task, unsigned long *entries,
 	if (!kscope_stack_save_fn)
 		return -ENOENT;
 	return kscope_stack_save_fn(task, entries, size, 0);
+}
+
+/**
+ * kscope_css_set_lock() - the cgroup core's css_set_lock
+ *
+ * It guards every css_set's task lists; 6.1 exports it only with
+ * lockdep. Taken with spin_lock_irq(), as the cgroup core takes it.
+ *
+ * Return: the lock, or NULL when it was not looked up.
+ */
+spinlock_t *kscope_css_set_lock(void)
+{
+	return kscope_css_set_lock_ptr;
 }
