@@ -278,26 +278,45 @@ static int kscope_cg_row_cmp(const void *a, const void *b)
 	return (x->nr > y->nr) - (x->nr < y->nr);
 }
 
-/* kscope_cg_take() - note @t, a member of the css_set, in @rows */
-static void kscope_cg_take(struct task_struct *t, struct pid_namespace *ns,
+/**
+ * kscope_cg_take() - note @t, a member of the css_set, in @rows
+ * @t: the task
+ * @ns: the reader's pid namespace
+ * @rows: the rows so far
+ * @n: rows used
+ * @cap: rows allocated
+ * @w: counts
+ *
+ * Return: false when @rows is full short of %KSCOPE_CG_LIST_MAX.
+ */
+static bool kscope_cg_take(struct task_struct *t, struct pid_namespace *ns,
 			   struct kscope_cg_row *rows, unsigned int *n,
-			   struct kscope_cg_walk *w)
+			   unsigned int cap, struct kscope_cg_walk *w)
 {
 	pid_t nr = task_pid_nr_ns(t, ns);
 
 	if (!nr)
-		return;		/* not in the reader's namespace */
+		return true;	/* not in the reader's namespace */
 	if (READ_ONCE(t->flags) & PF_EXITING) {
 		w->exiting++;
-		return;
+		return true;
 	}
 	if (*n >= KSCOPE_CG_LIST_MAX) {
 		w->more++;
-		return;
+		return true;
 	}
+	if (*n >= cap)
+		return false;
 	rows[*n].nr = nr;
 	rows[*n].pid = get_task_pid(t, PIDTYPE_PID);
 	(*n)++;
+	return true;
+}
+
+static void kscope_cg_rows_put(struct kscope_cg_row *rows, unsigned int n)
+{
+	while (n--)
+		put_pid(rows[n].pid);
 }
 
 /**
@@ -306,6 +325,7 @@ static void kscope_cg_take(struct task_struct *t, struct pid_namespace *ns,
  * @ns: the reader's pid namespace
  * @task: the task
  * @lock: css_set_lock
+ * @nr_tasks: the css_set's task count when it was pinned
  *
  * What cgroup.threads walks: the css_set's tasks and mg_tasks (tasks
  * being migrated are on the latter), plus dying_tasks for the exiting
@@ -314,38 +334,63 @@ static void kscope_cg_take(struct task_struct *t, struct pid_namespace *ns,
  * the rows are sorted and printed after it is dropped, and a task
  * reaped meanwhile is left out.
  *
+ * The rows are sized from the css_set's task count read when it was
+ * pinned (@nr_tasks), with room to spare; if more tasks joined since,
+ * the lists are taken again with twice the room.
+ *
  * Return: 0, -ENOMEM, or -EAGAIN when @task's css_set is no longer the
  * one pinned (it migrated meanwhile; nothing was listed).
  */
 static int kscope_cg_list_locked(struct kscope_cg_walk *w,
 				 struct pid_namespace *ns,
-				 struct task_struct *task, spinlock_t *lock)
+				 struct task_struct *task, spinlock_t *lock,
+				 int nr_tasks)
 {
+	unsigned int n, i, cap = clamp_t(int, nr_tasks + 16, 16, KSCOPE_CG_LIST_MAX);
 	struct kscope_cg_row *rows;
 	struct task_struct *t;
 	struct css_set *cset;
-	unsigned int n = 0, i;
-	int ret = 0;
+	bool fits;
+	int ret;
 
-	rows = kvmalloc_array(KSCOPE_CG_LIST_MAX, sizeof(*rows), GFP_KERNEL);
+again:
+	rows = kvmalloc_array(cap, sizeof(*rows), GFP_KERNEL);
 	if (!rows)
 		return -ENOMEM;
+	n = 0;
+	ret = 0;
+	fits = true;
+	w->exiting = 0;
+	w->more = 0;
 	spin_lock_irq(lock);
 	rcu_read_lock();
 	cset = task_css_set(task);
 	if (!kscope_cset_matches(cset, w->pin)) {
 		ret = -EAGAIN;
-	} else {
-		list_for_each_entry(t, &cset->tasks, cg_list)
-			kscope_cg_take(t, ns, rows, &n, w);
-		list_for_each_entry(t, &cset->mg_tasks, cg_list)
-			kscope_cg_take(t, ns, rows, &n, w);
-		list_for_each_entry(t, &cset->dying_tasks, cg_list)
-			if (task_pid_nr_ns(t, ns))
-				w->exiting++;
+		goto unlock;
 	}
+	list_for_each_entry(t, &cset->tasks, cg_list) {
+		fits = kscope_cg_take(t, ns, rows, &n, cap, w);
+		if (!fits)
+			goto unlock;
+	}
+	list_for_each_entry(t, &cset->mg_tasks, cg_list) {
+		fits = kscope_cg_take(t, ns, rows, &n, cap, w);
+		if (!fits)
+			goto unlock;
+	}
+	list_for_each_entry(t, &cset->dying_tasks, cg_list)
+		if (task_pid_nr_ns(t, ns))
+			w->exiting++;
+unlock:
 	rcu_read_unlock();
 	spin_unlock_irq(lock);
+	if (!fits) {
+		kscope_cg_rows_put(rows, n);
+		kvfree(rows);
+		cap = min_t(unsigned int, cap * 2, KSCOPE_CG_LIST_MAX);
+		goto again;
+	}
 
 	sort(rows, n, sizeof(*rows), kscope_cg_row_cmp, NULL);
 	for (i = 0; i < n; i++) {
@@ -407,7 +452,8 @@ int kscope_task_cg_list_show(struct seq_file *m, struct pid_namespace *ns,
 	kscope_cg_paths_show(m, &pin, buf);
 	seq_puts(m, "\n    PID COMM\n");
 	/* the task left the pinned css_set meanwhile: list its members */
-	ret = lock ? kscope_cg_list_locked(&w, ns, task, lock) : -EAGAIN;
+	ret = lock ? kscope_cg_list_locked(&w, ns, task, lock, nr_tasks) :
+		     -EAGAIN;
 	if (ret == -EAGAIN)
 		ret = kscope_walk_tasks(ns, kscope_cg_walk_fn, &w);
 	seq_printf(m, "\nlisted: %u\n", w.listed);
