@@ -12,6 +12,9 @@
 #                      kernel, in QEMU
 #   make stress        the stress test alone, on the debug kernel
 #                      (KSCOPE_STRESS_SECS=N to run longer than 60 s)
+#   make bench         kscope against ps, busybox ps, a C /proc reader
+#                      and the kernel's own files, in one QEMU VM on
+#                      Debian's kernel (scripts/bench; not part of test)
 #   make demo          boot the test VM, load kscope, show its files and
 #                      an experiment
 #   make vm            interactive shell in the test VM with kscope
@@ -84,6 +87,9 @@ stress:
 demo:
 	@scripts/demo
 
+bench:
+	@scripts/bench
+
 vm:
 	@scripts/setup tools headers $(KERNEL)
 	@scripts/build $(KERNEL)
@@ -93,4 +99,4 @@ distclean: clean
 	rm -rf build
 
 .PHONY: all modules modules_install install clean distclean check test stress demo vm \
-	dkms-install dkms-remove
+	dkms-install dkms-remove bench

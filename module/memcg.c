@@ -9,7 +9,9 @@
  * (under RCU), the page counters and event counters of struct
  * mem_cgroup, and the per-node lruvec statistics as the kernel last
  * flushed them, which are the numbers memory.stat and memory.numa_stat
- * print.
+ * print. css_set_lock is looked up through kallsyms at load when it
+ * can be (module/sym.c), so that cg_list walks the css_set's own task
+ * lists rather than every task.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -29,6 +31,7 @@
 #include <linux/siphash.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 
 #include "kscope.h"
 #include "kscope_compat.h"
@@ -265,15 +268,173 @@ static int kscope_cg_walk_fn(struct task_struct *task, pid_t nr, void *arg)
 }
 
 /**
+ * struct kscope_cg_row - a task found on a css_set's lists
+ * @nr: its pid in the reader's namespace
+ * @pid: its struct pid, referenced
+ */
+struct kscope_cg_row {
+	pid_t nr;
+	struct pid *pid;
+};
+
+static int kscope_cg_row_cmp(const void *a, const void *b)
+{
+	const struct kscope_cg_row *x = a, *y = b;
+
+	return (x->nr > y->nr) - (x->nr < y->nr);
+}
+
+/**
+ * kscope_cg_take() - note @t, a member of the css_set, in @rows
+ * @t: the task
+ * @ns: the reader's pid namespace
+ * @rows: the rows so far
+ * @n: rows used
+ * @cap: rows allocated
+ * @w: counts
+ *
+ * Return: false when @rows is full short of %KSCOPE_CG_LIST_MAX.
+ */
+static bool kscope_cg_take(struct task_struct *t, struct pid_namespace *ns,
+			   struct kscope_cg_row *rows, unsigned int *n,
+			   unsigned int cap, struct kscope_cg_walk *w)
+{
+	pid_t nr = task_pid_nr_ns(t, ns);
+
+	if (!nr)
+		return true;	/* not in the reader's namespace */
+	if (READ_ONCE(t->flags) & PF_EXITING) {
+		w->exiting++;
+		return true;
+	}
+	if (*n >= KSCOPE_CG_LIST_MAX) {
+		w->more++;
+		return true;
+	}
+	if (*n >= cap)
+		return false;
+	rows[*n].nr = nr;
+	rows[*n].pid = get_task_pid(t, PIDTYPE_PID);
+	(*n)++;
+	return true;
+}
+
+static void kscope_cg_rows_put(struct kscope_cg_row *rows, unsigned int n)
+{
+	while (n--)
+		put_pid(rows[n].pid);
+}
+
+/**
+ * kscope_cg_list_locked() - list @task's css_set from its own task lists
+ * @w: the walk's state and output
+ * @ns: the reader's pid namespace
+ * @task: the task
+ * @lock: css_set_lock
+ * @nr_tasks: the css_set's task count when it was pinned
+ *
+ * What cgroup.threads walks: the css_set's tasks and mg_tasks (tasks
+ * being migrated are on the latter), plus dying_tasks for the exiting
+ * count, under css_set_lock, so the cost is the css_set's tasks, not
+ * every task in the system. Only references are taken under the lock;
+ * the rows are sorted, checked against the reader's hidepid= rule and
+ * printed after it is dropped, and a task reaped meanwhile is left out.
+ *
+ * The rows are sized from the css_set's task count read when it was
+ * pinned (@nr_tasks), with room to spare; if more tasks joined since,
+ * the lists are taken again with twice the room.
+ *
+ * Return: 0, -ENOMEM, or -EAGAIN when @task's css_set is no longer the
+ * one pinned (it migrated meanwhile; nothing was listed).
+ */
+static int kscope_cg_list_locked(struct kscope_cg_walk *w,
+				 struct pid_namespace *ns,
+				 struct task_struct *task, spinlock_t *lock,
+				 int nr_tasks)
+{
+	unsigned int n, i, cap = clamp_t(int, nr_tasks + 16, 16, KSCOPE_CG_LIST_MAX);
+	struct kscope_cg_row *rows;
+	struct task_struct *t;
+	struct css_set *cset;
+	bool fits;
+	int ret;
+
+again:
+	rows = kvmalloc_array(cap, sizeof(*rows), GFP_KERNEL);
+	if (!rows)
+		return -ENOMEM;
+	n = 0;
+	ret = 0;
+	fits = true;
+	w->exiting = 0;
+	w->more = 0;
+	spin_lock_irq(lock);
+	rcu_read_lock();
+	cset = task_css_set(task);
+	if (!kscope_cset_matches(cset, w->pin)) {
+		ret = -EAGAIN;
+		goto unlock;
+	}
+	list_for_each_entry(t, &cset->tasks, cg_list) {
+		fits = kscope_cg_take(t, ns, rows, &n, cap, w);
+		if (!fits)
+			goto unlock;
+	}
+	list_for_each_entry(t, &cset->mg_tasks, cg_list) {
+		fits = kscope_cg_take(t, ns, rows, &n, cap, w);
+		if (!fits)
+			goto unlock;
+	}
+	list_for_each_entry(t, &cset->dying_tasks, cg_list)
+		if (task_pid_nr_ns(t, ns))
+			w->exiting++;
+unlock:
+	rcu_read_unlock();
+	spin_unlock_irq(lock);
+	if (!fits) {
+		kscope_cg_rows_put(rows, n);
+		kvfree(rows);
+		cap = min_t(unsigned int, cap * 2, KSCOPE_CG_LIST_MAX);
+		goto again;
+	}
+
+	sort(rows, n, sizeof(*rows), kscope_cg_row_cmp, NULL);
+	for (i = 0; i < n; i++) {
+		char comm[TASK_COMM_LEN];
+
+		t = get_pid_task(rows[i].pid, PIDTYPE_PID);
+		put_pid(rows[i].pid);
+		if (!t)
+			continue;
+		/* after the lock: this takes task_lock() and may audit */
+		if (!kscope_seq_may_see(w->m, t)) {
+			put_task_struct(t);
+			w->hidden++;
+			continue;
+		}
+		__get_task_comm(comm, sizeof(comm), t);
+		put_task_struct(t);
+		w->listed++;
+		seq_printf(w->m, "%7d ", rows[i].nr);
+		seq_escape(w->m, comm, " \t\n\\");
+		seq_putc(w->m, '\n');
+	}
+	kvfree(rows);
+	return ret;
+}
+
+/**
  * kscope_task_cg_list_show() - the task's css_set and the tasks in it
  * @m: output
  * @ns: the reader's pid namespace
  * @task: the task
  *
- * The tasks are found by walking every task of @ns (kscope_walk_tasks(),
- * a bounded batch per RCU read-side section) and comparing css_sets, not
- * by walking css_set::tasks, which needs css_set_lock. The walk is a
- * moment's picture: a task that stays in the css_set for the whole walk
+ * With css_set_lock looked up at load, the tasks come from the
+ * css_set's own lists (kscope_cg_list_locked()). Without it, or when
+ * the task has left the pinned css_set since, every task
+ * of @ns is walked (kscope_walk_tasks(), a bounded batch per RCU
+ * read-side section) and css_sets compared. Either way the list is a
+ * moment's picture: a task that stays in the css_set for the whole read
  * is listed exactly once, one that migrates meanwhile at most once.
  *
  * Return: 0, -EAGAIN when the task kept migrating, -ENOMEM, -EINTR.
@@ -283,6 +444,7 @@ int kscope_task_cg_list_show(struct seq_file *m, struct pid_namespace *ns,
 {
 	struct kscope_cset_pin pin;
 	struct kscope_cg_walk w = { .m = m, .pin = &pin };
+	spinlock_t *lock = kscope_css_set_lock();
 	unsigned int refs;
 	int nr_tasks, ret;
 	char *buf;
@@ -301,7 +463,11 @@ int kscope_task_cg_list_show(struct seq_file *m, struct pid_namespace *ns,
 	seq_printf(m, "nr_tasks: %d\n", nr_tasks);
 	kscope_cg_paths_show(m, &pin, buf);
 	seq_puts(m, "\n    PID COMM\n");
-	ret = kscope_walk_tasks(ns, kscope_cg_walk_fn, &w);
+	/* the task left the pinned css_set meanwhile: list its members */
+	ret = lock ? kscope_cg_list_locked(&w, ns, task, lock, nr_tasks) :
+		     -EAGAIN;
+	if (ret == -EAGAIN)
+		ret = kscope_walk_tasks(ns, kscope_cg_walk_fn, &w);
 	seq_printf(m, "\nlisted: %u\n", w.listed);
 	seq_printf(m, "more: %u\n", w.more);
 	seq_printf(m, "exiting: %u\n", w.exiting);

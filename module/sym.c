@@ -32,7 +32,7 @@
 static bool resolve_symbols = true;
 module_param(resolve_symbols, bool, 0444);
 MODULE_PARM_DESC(resolve_symbols,
-		 "Look up unexported kernel symbols (sched_schedstats, hung task sysctls, stack_trace_save_tsk, ptrace_may_access) through kallsyms at load; 0 makes what depends on them \"unknown\" (default 1)");
+		 "Look up unexported kernel symbols (sched_schedstats, hung task sysctls, stack_trace_save_tsk, ptrace_may_access, css_set_lock) through kallsyms at load; 0 makes what depends on them \"unknown\" (default 1)");
 
 typedef unsigned int (*kscope_stack_fn)(struct task_struct *task,
 					unsigned long *store,
@@ -45,6 +45,7 @@ static int *kscope_hung_warnings;
 static kscope_stack_fn kscope_stack_save_fn;
 static bool (*kscope_ptrace_may_access_fn)(struct task_struct *task,
 					   unsigned int mode);
+static spinlock_t *kscope_css_set_lock_ptr;
 
 typedef unsigned long (*kscope_lookup_fn)(const char *name);
 
@@ -101,6 +102,8 @@ int kscope_sym_init(struct proc_dir_entry *root)
 		kscope_stack_save_fn =
 			(kscope_stack_fn)lookup("stack_trace_save_tsk");
 	kscope_ptrace_may_access_fn = (void *)lookup("ptrace_may_access");
+	if (IS_ENABLED(CONFIG_CGROUPS))
+		kscope_css_set_lock_ptr = (spinlock_t *)lookup("css_set_lock");
 	return 0;
 }
 
@@ -111,6 +114,7 @@ void kscope_sym_exit(void)
 	kscope_hung_warnings = NULL;
 	kscope_stack_save_fn = NULL;
 	kscope_ptrace_may_access_fn = NULL;
+	kscope_css_set_lock_ptr = NULL;
 }
 
 /**
@@ -197,4 +201,17 @@ bool kscope_ptrace_may_read(struct task_struct *task)
 		return kscope_ptrace_may_access_fn(task, PTRACE_MODE_READ_FSCREDS);
 	return same_thread_group(task, current) ||
 	       has_capability_noaudit(current, CAP_SYS_PTRACE);
+}
+
+/**
+ * kscope_css_set_lock() - the cgroup core's css_set_lock
+ *
+ * It guards every css_set's task lists; 6.1 exports it only with
+ * lockdep. Taken with spin_lock_irq(), as the cgroup core takes it.
+ *
+ * Return: the lock, or NULL when it was not looked up.
+ */
+spinlock_t *kscope_css_set_lock(void)
+{
+	return kscope_css_set_lock_ptr;
 }

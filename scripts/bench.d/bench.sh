@@ -1,0 +1,252 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kscope's benchmarks, run by busybox sh inside the VM that scripts/bench
+# boots (Debian's kernel, the host's / at /host for procps ps and
+# strace). Every measurement is one line on the result channel, which
+# scripts/bench turns into tables:
+#
+#   meta KEY VALUE...
+#   tasks N  NS_KSCOPE NS_PS NS_BUSYBOX NS_PROCSTAT      one round
+#   sys N TOOL SYSCALLS BYTES                            one run each
+#   hung N SCAN_US NS_PER_TASK TASKS SECTIONS            one scan
+#   hungmax N MAX_RCU_HOLD_US SCANS
+#   detail N NS_K_SCHED NS_P_SCHED NS_K_MEMCG NS_P_MEMCG NS_K_LRU NS_P_LRU NS_K_CG NS_P_CG
+#   nf PACKETS NS_NOMODULE NS_NORULES NS_100RULES NS_100PLUS1
+#   fp KEY VALUE
+#
+# Environment: BENCH_SIZES (total threads, ascending; default "1000
+# 10000 30000"), BENCH_REPS (rounds per comparison, default 7),
+# BENCH_PACKETS (datagrams per netfilter batch, default 2000; each
+# measurement is the fastest of BENCH_BATCHES batches, default 10),
+# BENCH_STRACE (1: count ps's syscalls with strace, default 1).
+
+cd "$(dirname "$0")" || exit 1
+D=$PWD
+KB=$D/kbench
+KT=$D/ktest
+R=${KSCOPE_RESULT:-/dev/null}
+SIZES=${BENCH_SIZES:-1000 10000 30000}
+REPS=${BENCH_REPS:-7}
+PACKETS=${BENCH_PACKETS:-2000}
+BATCHES=${BENCH_BATCHES:-10}
+STRACE=${BENCH_STRACE:-1}
+CG=/sys/fs/cgroup/kbench
+NF=/proc/kscope/netfilter/rules
+PS="/bin/busybox chroot /host /usr/bin/ps -eLo pid,tid,stat,comm"
+
+[ -c "$R" ] && stty -F "$R" raw -echo 2>/dev/null
+rec() {
+	echo "$*"
+	echo "$*" > "$R"
+}
+say() { echo "# bench: $*"; }
+
+load() {
+	rmmod kscope 2>/dev/null
+	insmod "$D/kscope.ko" hung_period_ms=0 || { say "insmod failed"; exit 1; }
+}
+
+# meminfo KEY: the value of KEY in /proc/meminfo, in kB
+meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
+
+# kmem: unreclaimable slab + per-CPU memory + vmalloc'd, in kB, after
+# the slab caches gave back what they can
+kmem() {
+	echo 3 > /proc/sys/vm/drop_caches
+	sleep 1
+	echo $(($(meminfo SUnreclaim) + $(meminfo Percpu) + $(meminfo VmallocUsed)))
+}
+
+# sys_self N NAME KBENCH_ARGS...: the syscalls kbench counted, and the
+# bytes it printed
+sys_self() {
+	_n=$1
+	_name=$2
+	shift 2
+	_c=$("$KB" "$@" 2>&1 > /tmp/out | awk '{ print $2 }')
+	rec "sys $_n $_name $_c $(wc -c < /tmp/out)"
+}
+
+# sys_strace N NAME CMD...: the syscalls strace -c -f counts for CMD (a
+# path in the host's /), and the bytes it printed
+sys_strace() {
+	_n=$1
+	_name=$2
+	shift 2
+	chroot /host /usr/bin/strace -c -f -o /tmp/strace.out "$@" > /tmp/out 2>/dev/null
+	rec "sys $_n $_name $(awk '$NF == "total" { print $4 }' /tmp/strace.out) $(wc -c < /tmp/out)"
+}
+
+nthreads() { "$KB" procstat 2>/dev/null | wc -l; }
+
+# watch_pids FILE: watch the pids in FILE, 64 per write
+watch_pids() {
+	xargs -n 64 < "$1" | while read -r line; do
+		r=$("$KT" write /proc/kscope/watch "$line")
+		[ "$r" = ok ] || say "watch: $r"
+	done
+}
+
+echo 4194304 > /proc/sys/kernel/pid_max
+echo 1000000 > /proc/sys/kernel/threads-max
+echo 1000000 > /proc/sys/vm/max_map_count
+
+rec "meta kernel $(uname -r)"
+rec "meta cpus $(grep -c ^processor /proc/cpuinfo)"
+rec "meta mem_kb $(meminfo MemTotal)"
+rec "meta reps $REPS"
+rec "meta ps $(chroot /host /usr/bin/ps --version 2>&1 | head -1)"
+rec "meta busybox $(busybox 2>&1 | head -1 | cut -d' ' -f1-2)"
+
+# ------------------------------------------------------------ footprint
+rmmod kscope 2>/dev/null
+m0=$(kmem)
+load
+m1=$(kmem)
+rec "fp module_size_bytes $(awk '$1 == "kscope" { print $2 }' /proc/modules)"
+rec "fp load_kmem_kb $((m1 - m0))"
+m1=$(kmem)
+i=0
+while [ $i -lt 256 ]; do
+	echo "proto=udp dport=$((20000 + i)) action=count" > $NF || break
+	i=$((i + 1))
+done
+m2=$(kmem)
+rec "fp rules $i"
+rec "fp rules_kmem_kb $((m2 - m1))"
+echo "del all" > $NF
+
+# ------------------------------------------------------------ netfilter
+# PACKETS loopback round trips through the PRE_ROUTING hook, the
+# fastest of BATCHES batches; the four setups in turn in every round
+say "netfilter: $REPS rounds of $BATCHES x $PACKETS datagrams"
+rules100() {
+	i=0
+	while [ $i -lt 100 ]; do
+		echo "proto=udp dport=$((20000 + i)) action=count" > $NF
+		i=$((i + 1))
+	done
+}
+# pinned to one CPU: a round trip that crosses vCPUs costs twice as much
+udp() { taskset 1 "$KB" udp "$PACKETS" 5000 "$BATCHES"; }
+rec "meta nf_batches $BATCHES"
+rmmod kscope
+udp > /dev/null
+r=0
+while [ $r -lt "$REPS" ]; do
+	rmmod kscope 2>/dev/null
+	a=$(udp)
+	load
+	b=$(udp)
+	rules100
+	c=$(udp)
+	echo "proto=udp dport=5000 action=count" > $NF
+	e=$(udp)
+	rec "nf $PACKETS $a $b $c $e"
+	r=$((r + 1))
+done
+matched=$(awk '$1 == "matched:" { print $2 }' /proc/kscope/netfilter/stats)
+rec "meta nf_matched_last_round $matched"
+rmmod kscope
+
+# ------------------------------------------------------------ 100 watched pids
+# in a memory cgroup of their own, which holds a little memory
+echo +memory > /sys/fs/cgroup/cgroup.subtree_control
+mkdir -p $CG
+sh -c 'echo $$ > "$0/cgroup.procs"; i=0; while [ $i -lt 100 ]; do sleep 1000000 & i=$((i + 1)); done; head -c 4194304 /dev/zero > /dev/shm/kbench; wait' $CG &
+while [ "$(wc -l < $CG/cgroup.procs)" -lt 101 ]; do sleep 0.2; done
+while read -r p; do
+	[ "$(cat "/proc/$p/comm" 2>/dev/null)" = sleep ] && echo "$p"
+done < $CG/cgroup.procs | head -100 > /tmp/pids
+say "$(wc -l < /tmp/pids) pids in $CG"
+: > /tmp/k_sched; : > /tmp/p_sched; : > /tmp/k_memcg; : > /tmp/p_memcg
+: > /tmp/k_lru; : > /tmp/p_lru; : > /tmp/k_cg; : > /tmp/p_cg
+while read -r p; do
+	echo /proc/kscope/"$p"/sched >> /tmp/k_sched
+	echo /proc/"$p"/sched >> /tmp/p_sched
+	echo /proc/kscope/"$p"/memcg >> /tmp/k_memcg
+	printf '%s\n%s\n' $CG/memory.current $CG/memory.stat >> /tmp/p_memcg
+	echo /proc/kscope/"$p"/lru >> /tmp/k_lru
+	echo $CG/memory.numa_stat >> /tmp/p_lru
+	echo /proc/kscope/"$p"/cg_list >> /tmp/k_cg
+	printf '%s\n%s\n' /proc/"$p"/cgroup $CG/cgroup.threads >> /tmp/p_cg
+done < /tmp/pids
+p=$(head -1 /tmp/pids)
+load
+watch_pids /tmp/pids
+for f in sched memcg lru cg_list; do
+	rec "meta bytes_k_$f $(wc -c < /proc/kscope/"$p"/$f)"
+done
+rec "meta bytes_p_sched $(wc -c < /proc/"$p"/sched)"
+rec "meta bytes_p_memcg $(cat $CG/memory.current $CG/memory.stat | wc -c)"
+rec "meta bytes_p_lru $(wc -c < $CG/memory.numa_stat)"
+rec "meta bytes_p_cg_list $(cat /proc/"$p"/cgroup $CG/cgroup.threads | wc -c)"
+
+# ------------------------------------------------------------ per size
+printf '%s\n' "$KB cat /proc/kscope/tasks" "$PS" \
+	"/bin/busybox ps -T -o pid,stat,comm" "$KB procstat" > /tmp/cmds
+for n in $SIZES; do
+	have=$(nthreads)
+	if [ "$have" -lt "$n" ]; then
+		"$KT" threads $((n - have)) > "/tmp/threads.$n" &
+		while ! grep -q ready "/tmp/threads.$n" 2>/dev/null; do
+			kill -0 $! 2>/dev/null || break
+			sleep 1
+		done
+	fi
+	have=$(nthreads)
+	say "$have threads (target $n)"
+	rec "meta threads_$n $have"
+	load
+	watch_pids /tmp/pids
+
+	say "$n: tasks listing, $REPS rounds"
+	"$KB" exec "$REPS" /tmp/cmds | while read -r line; do
+		rec "tasks $n $line"
+	done
+
+	# syscalls: kbench counts its own; strace counts the ps tools'
+	sys_self "$n" kscope cat /proc/kscope/tasks
+	sys_self "$n" procstat procstat
+	if [ "$STRACE" = 1 ]; then
+		sys_strace "$n" ps /usr/bin/ps -eLo pid,tid,stat,comm
+		sys_strace "$n" busybox /bin/busybox ps -T -o pid,stat,comm
+	fi
+
+	say "$n: hung-task scans"
+	r=0
+	while [ $r -lt "$REPS" ]; do
+		s0=$(awk '$1 == "scans:" { print $2 }' /proc/kscope/hung)
+		# a new period starts a scan at once
+		echo "period_ms=$((60000 - r))" > /proc/kscope/hung
+		w=0
+		while [ "$(awk '$1 == "scans:" { print $2 }' /proc/kscope/hung)" = "$s0" ] && [ $w -lt 600 ]; do
+			sleep 0.1
+			w=$((w + 1))
+		done
+		echo "period_ms=0" > /proc/kscope/hung
+		rec "hung $n $(awk '$1 == "last_scan_us:" { u = $2 } $1 == "scan_ns_per_task:" { p = $2 }
+			$1 == "last_scan_tasks:" { t = $2 } $1 == "last_scan_rcu_sections:" { s = $2 }
+			END { print u, p, t, s }' /proc/kscope/hung)"
+		r=$((r + 1))
+	done
+	rec "hungmax $n $(awk '$1 == "max_rcu_hold_us:" { m = $2 } $1 == "scans:" { s = $2 } END { print m, s }' /proc/kscope/hung)"
+
+	say "$n: per-task detail for $(wc -l < /tmp/pids) pids"
+	"$KB" files "$REPS" /tmp/k_sched /tmp/p_sched /tmp/k_memcg /tmp/p_memcg \
+		/tmp/k_lru /tmp/p_lru /tmp/k_cg /tmp/p_cg | while read -r line; do
+		rec "detail $n $line"
+	done
+done
+
+# ------------------------------------------------------------ per watched pid
+# 1000 threads of the spawner watched at once
+load
+for p in $(pidof ktest); do ls "/proc/$p/task"; done | head -1000 > /tmp/wpids
+m1=$(kmem)
+watch_pids /tmp/wpids
+m2=$(kmem)
+rec "fp watched $(($(wc -l < /proc/kscope/watch) - 1))"
+rec "fp watch_kmem_kb $((m2 - m1))"
+rmmod kscope
+say finished
