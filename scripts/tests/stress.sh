@@ -50,10 +50,12 @@ done
 pids="$pids $!"
 "$KTEST" churn $S > $out/churn 2>&1 &
 pids="$pids $!"
-nice -n 19 "$KTEST" udpflood 127.0.0.1 5555 $((S * 1000)) > $out/flood1 &
-pids="$pids $!"
-nice -n 19 "$KTEST" udpflood 127.0.0.1 5556 $((S * 1000)) > $out/flood2 &
-pids="$pids $!"
+"$KTEST" udpflood 127.0.0.1 5555 $((S * 1000)) > $out/flood1 &
+f1=$!
+"$KTEST" udpflood 127.0.0.1 5556 $((S * 1000)) > $out/flood2 &
+f2=$!
+renice -n 19 -p $f1 $f2 > /dev/null
+pids="$pids $f1 $f2"
 
 for p in $pids; do
 	wait $p

@@ -20,10 +20,11 @@ ip link set lo up
 # kernel's own threads (RCU's among them) for seconds under emulation
 "$KTEST" udprecv 5000 5555 > $out/recv &
 recv=$!
-nice -n 19 "$KTEST" udpflood 127.0.0.1 5555 $((N * 5000)) > $out/flood &
+"$KTEST" udpflood 127.0.0.1 5555 $((N * 5000)) > $out/flood &
 flood=$!
-nice -n 19 "$KS" read $((N * 5)) unload > $out/reader 2>&1 &
+"$KS" read $((N * 5)) unload > $out/reader 2>&1 &
 reader=$!
+renice -n 19 -p $flood $reader > /dev/null
 
 cycles=0
 stuck=0
