@@ -31,7 +31,9 @@ wait_for grep -q ready $out/target
 echo $target > /proc/kscope/watch
 echo "threshold_ms=0 period_ms=100" > /proc/kscope/hung
 
-"$KTEST" udprecv 3000 5555 5556 > $out/recv &
+# the receiver gives up after 10 s without a datagram: the niced floods
+# can be starved for seconds on the debug kernel
+"$KTEST" udprecv 10000 5555 5556 > $out/recv &
 # the floods (started last, below) run at nice 19: under emulation they
 # would otherwise starve the kernel's own threads, RCU's among them
 recv=$!
