@@ -96,6 +96,14 @@ static inline struct pid_namespace *kscope_seq_pid_ns(struct seq_file *m)
 	return proc_pid_ns(file_inode(m->file)->i_sb);
 }
 
+/* fmt.c: lines and columns without seq_printf()'s format parsing */
+void kscope_seq_u64(struct seq_file *m, const char *name, u64 v);
+void kscope_seq_s64(struct seq_file *m, const char *name, s64 v);
+void kscope_seq_str(struct seq_file *m, const char *name, const char *s);
+void kscope_seq_u64_width(struct seq_file *m, u64 v, unsigned int width);
+void kscope_seq_str_width(struct seq_file *m, const char *s, int width);
+void kscope_seq_comm(struct seq_file *m, const char *comm);
+
 /* perm.c: who may change kscope, and who may see which task */
 int kscope_may_open(struct file *file, const char *what);
 int kscope_may_write(struct file *file, const char *what);

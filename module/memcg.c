@@ -152,30 +152,45 @@ static bool kscope_cset_matches(const struct css_set *cset,
 	       !memcmp(cset->subsys, pin->subsys, sizeof(pin->subsys));
 }
 
+/* Room for the paths almost every cgroup has, on the stack. */
+#define KSCOPE_CG_PATH_SHORT	128
+
 /**
  * kscope_cgroup_path_show() - @cgrp's path as the reader's cgroup
  * namespace sees it, as /proc/<pid>/cgroup prints it
  * @m: output
  * @cgrp: a referenced cgroup
- * @buf: PATH_MAX bytes of scratch
+ *
+ * Tried first in a short buffer on the stack; a path that fills it is
+ * written again into PATH_MAX bytes from the heap. A full buffer is all
+ * there is to go by: on 6.1 cgroup_path_ns() returns the length it
+ * wrote, not the length the whole path needs (later kernels return
+ * -E2BIG).
  */
-static void kscope_cgroup_path_show(struct seq_file *m, struct cgroup *cgrp,
-				    char *buf)
+static void kscope_cgroup_path_show(struct seq_file *m, struct cgroup *cgrp)
 {
-	int ret = cgroup_path_ns(cgrp, buf, PATH_MAX,
-				 current->nsproxy->cgroup_ns);
+	struct cgroup_namespace *ns = current->nsproxy->cgroup_ns;
+	char short_buf[KSCOPE_CG_PATH_SHORT], *buf = short_buf;
+	int ret;
 
-	if (ret < 0 || ret >= PATH_MAX)
-		seq_puts(m, "unknown (path too long)");
-	else
+	ret = cgroup_path_ns(cgrp, buf, sizeof(short_buf), ns);
+	if (ret == -E2BIG || ret >= (int)sizeof(short_buf) - 1) {
+		buf = kmalloc(PATH_MAX, GFP_KERNEL);
+		ret = buf ? cgroup_path_ns(cgrp, buf, PATH_MAX, ns) : -ENOMEM;
+	}
+	if (ret >= 0 && ret < PATH_MAX - 1)
 		seq_escape(m, buf, "\n\\");
+	else
+		seq_puts(m, ret == -ENOMEM ? "unknown (no memory)" :
+					     "unknown (path too long)");
+	if (buf != short_buf)
+		kfree(buf);
 }
 
 /**
  * kscope_cg_paths_show() - one "cgroup:" line per hierarchy
  * @m: output
  * @pin: the css_set's members
- * @buf: PATH_MAX bytes of scratch
  *
  * The v1 hierarchies are found through the controllers bound to them,
  * and printed as /proc/<pid>/cgroup prints them (id, controllers by
@@ -183,7 +198,7 @@ static void kscope_cgroup_path_show(struct seq_file *m, struct cgroup *cgrp,
  * as "0::PATH".
  */
 static void kscope_cg_paths_show(struct seq_file *m,
-				 const struct kscope_cset_pin *pin, char *buf)
+				 const struct kscope_cset_pin *pin)
 {
 	const struct cgroup_root *seen[CGROUP_SUBSYS_COUNT];
 	unsigned int nseen = 0, i, j;
@@ -213,11 +228,11 @@ static void kscope_cg_paths_show(struct seq_file *m,
 		if (root->name[0])
 			seq_printf(m, "%sname=%s", n ? "," : "", root->name);
 		seq_putc(m, ':');
-		kscope_cgroup_path_show(m, cgrp, buf);
+		kscope_cgroup_path_show(m, cgrp);
 		seq_putc(m, '\n');
 	}
 	seq_puts(m, "cgroup: 0::");
-	kscope_cgroup_path_show(m, pin->dfl_cgrp, buf);
+	kscope_cgroup_path_show(m, pin->dfl_cgrp);
 	seq_putc(m, '\n');
 }
 
@@ -261,8 +276,9 @@ static int kscope_cg_walk_fn(struct task_struct *task, pid_t nr, void *arg)
 	}
 	w->listed++;
 	__get_task_comm(comm, sizeof(comm), task);
-	seq_printf(w->m, "%7d ", nr);
-	seq_escape(w->m, comm, " \t\n\\");
+	kscope_seq_u64_width(w->m, nr, 7);
+	seq_putc(w->m, ' ');
+	kscope_seq_comm(w->m, comm);
 	seq_putc(w->m, '\n');
 	return 0;
 }
@@ -415,8 +431,9 @@ unlock:
 		__get_task_comm(comm, sizeof(comm), t);
 		put_task_struct(t);
 		w->listed++;
-		seq_printf(w->m, "%7d ", rows[i].nr);
-		seq_escape(w->m, comm, " \t\n\\");
+		kscope_seq_u64_width(w->m, rows[i].nr, 7);
+		seq_putc(w->m, ' ');
+		kscope_seq_comm(w->m, comm);
 		seq_putc(w->m, '\n');
 	}
 	kvfree(rows);
@@ -447,35 +464,30 @@ int kscope_task_cg_list_show(struct seq_file *m, struct pid_namespace *ns,
 	spinlock_t *lock = kscope_css_set_lock();
 	unsigned int refs;
 	int nr_tasks, ret;
-	char *buf;
 	u64 id;
 
-	buf = kmalloc(PATH_MAX, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
 	ret = kscope_cset_pin(task, &pin, &id, &refs, &nr_tasks);
 	if (ret)
-		goto out_free;
+		return ret;
 
-	seq_printf(m, "pid: %d\n", task_pid_nr_ns(task, ns));
+	kscope_seq_s64(m, "pid", task_pid_nr_ns(task, ns));
 	seq_printf(m, "css_set: %016llx\n", id);
-	seq_printf(m, "refcount: %u\n", refs);
-	seq_printf(m, "nr_tasks: %d\n", nr_tasks);
-	kscope_cg_paths_show(m, &pin, buf);
+	kscope_seq_u64(m, "refcount", refs);
+	kscope_seq_s64(m, "nr_tasks", nr_tasks);
+	kscope_cg_paths_show(m, &pin);
 	seq_puts(m, "\n    PID COMM\n");
 	/* the task left the pinned css_set meanwhile: list its members */
 	ret = lock ? kscope_cg_list_locked(&w, ns, task, lock, nr_tasks) :
 		     -EAGAIN;
 	if (ret == -EAGAIN)
 		ret = kscope_walk_tasks(ns, kscope_cg_walk_fn, &w);
-	seq_printf(m, "\nlisted: %u\n", w.listed);
-	seq_printf(m, "more: %u\n", w.more);
-	seq_printf(m, "exiting: %u\n", w.exiting);
-	seq_printf(m, "hidden: %u\n", w.hidden);
+	seq_putc(m, '\n');
+	kscope_seq_u64(m, "listed", w.listed);
+	kscope_seq_u64(m, "more", w.more);
+	kscope_seq_u64(m, "exiting", w.exiting);
+	kscope_seq_u64(m, "hidden", w.hidden);
 
 	kscope_cset_unpin(&pin, CGROUP_SUBSYS_COUNT);
-out_free:
-	kfree(buf);
 	return ret;
 }
 
@@ -508,26 +520,19 @@ static struct mem_cgroup *kscope_task_memcg_get(struct task_struct *task)
  * @ns: the reader's pid namespace
  * @task: the task
  * @memcg: its memory cgroup, referenced
- *
- * Return: 0 or -ENOMEM.
  */
-static int kscope_memcg_head_show(struct seq_file *m, struct pid_namespace *ns,
-				  struct task_struct *task,
-				  struct mem_cgroup *memcg)
+static void kscope_memcg_head_show(struct seq_file *m, struct pid_namespace *ns,
+				   struct task_struct *task,
+				   struct mem_cgroup *memcg)
 {
-	char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
-
-	if (!buf)
-		return -ENOMEM;
-	seq_printf(m, "pid: %d\n", task_pid_nr_ns(task, ns));
-	seq_printf(m, "hierarchy: %s\n",
-		   cgroup_subsys_on_dfl(memory_cgrp_subsys) ? "v2" : "v1");
+	kscope_seq_s64(m, "pid", task_pid_nr_ns(task, ns));
+	kscope_seq_str(m, "hierarchy",
+		       cgroup_subsys_on_dfl(memory_cgrp_subsys) ? "v2" : "v1");
 	seq_puts(m, "path: ");
-	kscope_cgroup_path_show(m, memcg->css.cgroup, buf);
-	seq_printf(m, "\nroot: %s\n", memcg->css.parent ? "no" : "yes");
+	kscope_cgroup_path_show(m, memcg->css.cgroup);
+	seq_putc(m, '\n');
+	kscope_seq_str(m, "root", memcg->css.parent ? "no" : "yes");
 	seq_puts(m, "stats: approximate, last flushed by the kernel\n");
-	kfree(buf);
-	return 0;
 }
 
 static void kscope_show_limit(struct seq_file *m, const char *name,
@@ -536,13 +541,13 @@ static void kscope_show_limit(struct seq_file *m, const char *name,
 	char buf[24];
 
 	kscope_memcg_limit_snprint(buf, sizeof(buf), pages, PAGE_COUNTER_MAX);
-	seq_printf(m, "%s: %s\n", name, buf);
+	kscope_seq_str(m, name, buf);
 }
 
 static void kscope_show_pages(struct seq_file *m, const char *name,
 			      unsigned long pages)
 {
-	seq_printf(m, "%s: %llu\n", name, (u64)pages * PAGE_SIZE);
+	kscope_seq_u64(m, name, (u64)pages * PAGE_SIZE);
 }
 
 /**
@@ -608,9 +613,11 @@ static void kscope_memcg_events_show(struct seq_file *m,
 	};
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		seq_printf(m, "events.%s: %ld\n", names[i],
-			   atomic_long_read(&memcg->memory_events[i]));
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		seq_puts(m, "events.");
+		kscope_seq_s64(m, names[i],
+			       atomic_long_read(&memcg->memory_events[i]));
+	}
 }
 
 /**
@@ -621,7 +628,7 @@ static void kscope_memcg_events_show(struct seq_file *m,
  * @task: the task
  * @body: prints the rest, with the task's memcg referenced
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0.
  */
 static int kscope_memcg_file_show(struct seq_file *m, struct pid_namespace *ns,
 				  struct task_struct *task,
@@ -629,18 +636,16 @@ static int kscope_memcg_file_show(struct seq_file *m, struct pid_namespace *ns,
 					       struct mem_cgroup *memcg))
 {
 	struct mem_cgroup *memcg;
-	int ret;
 
 	memcg = kscope_task_memcg_get(task);
 	if (!memcg) {
 		seq_puts(m, "memcg: disabled\n");
 		return 0;
 	}
-	ret = kscope_memcg_head_show(m, ns, task, memcg);
-	if (!ret)
-		body(m, memcg);
+	kscope_memcg_head_show(m, ns, task, memcg);
+	body(m, memcg);
 	css_put(&memcg->css);
-	return ret;
+	return 0;
 }
 
 /*
@@ -674,11 +679,13 @@ static void kscope_memcg_body(struct seq_file *m, struct mem_cgroup *memcg)
 		kscope_show_limit(m, "memsw_max", READ_ONCE(memcg->memsw.max));
 		kscope_show_limit(m, "soft_limit", READ_ONCE(memcg->soft_limit));
 	}
-	seq_printf(m, "failcnt: %lu\n", READ_ONCE(memcg->memory.failcnt));
+	kscope_seq_u64(m, "failcnt", READ_ONCE(memcg->memory.failcnt));
 	kscope_memcg_events_show(m, memcg);
-	for (i = 0; i < ARRAY_SIZE(kscope_memcg_stats); i++)
-		seq_printf(m, "stat.%s: %llu\n", kscope_memcg_stats[i].name,
-			   kscope_memcg_stat_sum(memcg, &kscope_memcg_stats[i]));
+	for (i = 0; i < ARRAY_SIZE(kscope_memcg_stats); i++) {
+		seq_puts(m, "stat.");
+		kscope_seq_u64(m, kscope_memcg_stats[i].name,
+			       kscope_memcg_stat_sum(memcg, &kscope_memcg_stats[i]));
+	}
 	if (v2) {
 		seq_puts(m, "stat.kernel: unavailable (not exported)\n");
 		seq_puts(m, "stat.sock: unavailable (not exported)\n");
@@ -697,7 +704,7 @@ static void kscope_memcg_body(struct seq_file *m, struct mem_cgroup *memcg)
  * @ns: the reader's pid namespace
  * @task: the task
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0.
  */
 int kscope_task_memcg_show(struct seq_file *m, struct pid_namespace *ns,
 			   struct task_struct *task)
@@ -719,9 +726,13 @@ static void kscope_lru_row_show(struct seq_file *m, const char *unit,
 {
 	unsigned int lru;
 
-	seq_printf(m, "%-5s %-6s", unit, node);
-	for (lru = 0; lru < NR_LRU_LISTS; lru++)
-		seq_printf(m, " %14llu", (u64)v[lru] * scale);
+	kscope_seq_str_width(m, unit, -5);
+	seq_putc(m, ' ');
+	kscope_seq_str_width(m, node, -6);
+	for (lru = 0; lru < NR_LRU_LISTS; lru++) {
+		seq_putc(m, ' ');
+		kscope_seq_u64_width(m, (u64)v[lru] * scale, 14);
+	}
 	seq_putc(m, '\n');
 }
 
@@ -735,8 +746,10 @@ static void kscope_lru_table_show(struct seq_file *m,
 	int nid;
 
 	seq_puts(m, "\nUNIT  NODE  ");
-	for (lru = 0; lru < NR_LRU_LISTS; lru++)
-		seq_printf(m, " %14s", kscope_lru_names[lru]);
+	for (lru = 0; lru < NR_LRU_LISTS; lru++) {
+		seq_putc(m, ' ');
+		kscope_seq_str_width(m, kscope_lru_names[lru], 14);
+	}
 	seq_putc(m, '\n');
 	for_each_node_state(nid, N_MEMORY) {
 		for (lru = 0; lru < NR_LRU_LISTS; lru++) {
@@ -752,10 +765,10 @@ static void kscope_lru_table_show(struct seq_file *m,
 
 static void kscope_lru_body(struct seq_file *m, struct mem_cgroup *memcg)
 {
-	seq_printf(m, "mglru: %s\n",
-		   IS_ENABLED(CONFIG_LRU_GEN) ?
-		   "built (switch: /sys/kernel/mm/lru_gen/enabled)" : "not built");
-	seq_printf(m, "page_size: %lu\n", PAGE_SIZE);
+	kscope_seq_str(m, "mglru", IS_ENABLED(CONFIG_LRU_GEN) ?
+		       "built (switch: /sys/kernel/mm/lru_gen/enabled)" :
+		       "not built");
+	kscope_seq_u64(m, "page_size", PAGE_SIZE);
 	kscope_lru_table_show(m, memcg, "pages", 1);
 	kscope_lru_table_show(m, memcg, "bytes", PAGE_SIZE);
 }
@@ -772,7 +785,7 @@ static void kscope_lru_body(struct seq_file *m, struct mem_cgroup *memcg)
  * the two youngest generations count as active), so they are right
  * either way. Nodes are those with memory, as memory.numa_stat lists them.
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0.
  */
 int kscope_task_lru_show(struct seq_file *m, struct pid_namespace *ns,
 			 struct task_struct *task)

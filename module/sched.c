@@ -170,23 +170,13 @@ void kscope_sched_derive(u64 sum_exec_runtime, u64 nr_switches,
 }
 EXPORT_SYMBOL_IF_KUNIT(kscope_sched_derive);
 
-static void kscope_put_u64(struct seq_file *m, const char *name, u64 v)
-{
-	seq_printf(m, "%s: %llu\n", name, v);
-}
-
-static void kscope_put_s64(struct seq_file *m, const char *name, s64 v)
-{
-	seq_printf(m, "%s: %lld\n", name, v);
-}
-
 /* a derived value: "n/a" where /proc/<pid>/sched prints -0.000001 */
 static void kscope_put_derived(struct seq_file *m, const char *name, s64 v)
 {
 	if (v < 0)
-		seq_printf(m, "%s: n/a\n", name);
+		kscope_seq_str(m, name, "n/a");
 	else
-		kscope_put_s64(m, name, v);
+		kscope_seq_s64(m, name, v);
 }
 
 /**
@@ -263,12 +253,14 @@ static void kscope_sched_stats_show(struct seq_file *m, struct task_struct *p,
 
 	for (f = kscope_stat_fields;
 	     f < kscope_stat_fields + ARRAY_SIZE(kscope_stat_fields); f++) {
+		seq_puts(m, f->name);
+		if (f->ns)
+			seq_puts(m, "_ns");
 		if (kept)
-			seq_printf(m, "%s%s: %llu\n", f->name,
-				   f->ns ? "_ns" : "", kscope_stat_read(p, f));
+			seq_put_decimal_ull(m, ": ", kscope_stat_read(p, f));
 		else
-			seq_printf(m, "%s%s: unavailable\n", f->name,
-				   f->ns ? "_ns" : "");
+			seq_puts(m, ": unavailable");
+		seq_putc(m, '\n');
 	}
 }
 
@@ -278,16 +270,16 @@ static void kscope_sched_avg_show(struct seq_file *m, struct task_struct *p)
 #ifdef CONFIG_SMP
 	const struct sched_avg *sa = &p->se.avg;
 
-	kscope_put_u64(m, "se.avg.load_sum", READ_ONCE(sa->load_sum));
-	kscope_put_u64(m, "se.avg.runnable_sum", READ_ONCE(sa->runnable_sum));
-	kscope_put_u64(m, "se.avg.util_sum", READ_ONCE(sa->util_sum));
-	kscope_put_u64(m, "se.avg.load_avg", READ_ONCE(sa->load_avg));
-	kscope_put_u64(m, "se.avg.runnable_avg", READ_ONCE(sa->runnable_avg));
-	kscope_put_u64(m, "se.avg.util_avg", READ_ONCE(sa->util_avg));
-	kscope_put_u64(m, "se.avg.last_update_time_ns",
+	kscope_seq_u64(m, "se.avg.load_sum", READ_ONCE(sa->load_sum));
+	kscope_seq_u64(m, "se.avg.runnable_sum", READ_ONCE(sa->runnable_sum));
+	kscope_seq_u64(m, "se.avg.util_sum", READ_ONCE(sa->util_sum));
+	kscope_seq_u64(m, "se.avg.load_avg", READ_ONCE(sa->load_avg));
+	kscope_seq_u64(m, "se.avg.runnable_avg", READ_ONCE(sa->runnable_avg));
+	kscope_seq_u64(m, "se.avg.util_avg", READ_ONCE(sa->util_avg));
+	kscope_seq_u64(m, "se.avg.last_update_time_ns",
 		       READ_ONCE(sa->last_update_time));
-	kscope_put_u64(m, "se.avg.util_est.ewma", READ_ONCE(sa->util_est.ewma));
-	kscope_put_u64(m, "se.avg.util_est.enqueued",
+	kscope_seq_u64(m, "se.avg.util_est.ewma", READ_ONCE(sa->util_est.ewma));
+	kscope_seq_u64(m, "se.avg.util_est.enqueued",
 		       READ_ONCE(sa->util_est.enqueued) & ~UTIL_AVG_UNCHANGED);
 #endif
 }
@@ -297,14 +289,14 @@ static void kscope_sched_numa_show(struct seq_file *m, struct task_struct *p)
 #ifdef CONFIG_NUMA_BALANCING
 	task_lock(p);
 	if (p->mm)
-		kscope_put_u64(m, "mm->numa_scan_seq",
+		kscope_seq_u64(m, "mm->numa_scan_seq",
 			       READ_ONCE(p->mm->numa_scan_seq));
 	task_unlock(p);
-	kscope_put_u64(m, "numa_pages_migrated", READ_ONCE(p->numa_pages_migrated));
-	kscope_put_s64(m, "numa_preferred_nid", READ_ONCE(p->numa_preferred_nid));
-	kscope_put_u64(m, "total_numa_faults", READ_ONCE(p->total_numa_faults));
+	kscope_seq_u64(m, "numa_pages_migrated", READ_ONCE(p->numa_pages_migrated));
+	kscope_seq_s64(m, "numa_preferred_nid", READ_ONCE(p->numa_preferred_nid));
+	kscope_seq_u64(m, "total_numa_faults", READ_ONCE(p->total_numa_faults));
 #endif
-	kscope_put_s64(m, "current_node", cpu_to_node(task_cpu(p)));
+	kscope_seq_s64(m, "current_node", cpu_to_node(task_cpu(p)));
 }
 
 /**
@@ -327,33 +319,33 @@ int kscope_task_sched_show(struct seq_file *m, struct pid_namespace *ns,
 	struct kscope_sched_derived d;
 	char comm[TASK_COMM_LEN];
 
-	seq_printf(m, "pid: %d\n", task_pid_nr_ns(p, ns));
-	seq_printf(m, "comm: %s\n", get_task_comm(comm, p));
-	seq_printf(m, "threads: %d\n", get_nr_threads(p));
-	seq_printf(m, "schedstats: %s\n", kscope_schedstats_name(ss));
+	kscope_seq_s64(m, "pid", task_pid_nr_ns(p, ns));
+	kscope_seq_str(m, "comm", get_task_comm(comm, p));
+	kscope_seq_s64(m, "threads", get_nr_threads(p));
+	kscope_seq_str(m, "schedstats", kscope_schedstats_name(ss));
 
-	kscope_put_u64(m, "se.exec_start_ns", READ_ONCE(p->se.exec_start));
-	kscope_put_u64(m, "se.vruntime_ns", READ_ONCE(p->se.vruntime));
-	kscope_put_u64(m, "se.sum_exec_runtime_ns",
+	kscope_seq_u64(m, "se.exec_start_ns", READ_ONCE(p->se.exec_start));
+	kscope_seq_u64(m, "se.vruntime_ns", READ_ONCE(p->se.vruntime));
+	kscope_seq_u64(m, "se.sum_exec_runtime_ns",
 		       READ_ONCE(p->se.sum_exec_runtime));
-	kscope_put_u64(m, "se.nr_migrations", READ_ONCE(p->se.nr_migrations));
+	kscope_seq_u64(m, "se.nr_migrations", READ_ONCE(p->se.nr_migrations));
 	kscope_sched_stats_show(m, p, stats);
-	kscope_put_u64(m, "nr_switches", nvcsw + nivcsw);
-	kscope_put_u64(m, "nr_voluntary_switches", nvcsw);
-	kscope_put_u64(m, "nr_involuntary_switches", nivcsw);
-	kscope_put_u64(m, "se.load.weight", READ_ONCE(p->se.load.weight));
+	kscope_seq_u64(m, "nr_switches", nvcsw + nivcsw);
+	kscope_seq_u64(m, "nr_voluntary_switches", nvcsw);
+	kscope_seq_u64(m, "nr_involuntary_switches", nivcsw);
+	kscope_seq_u64(m, "se.load.weight", READ_ONCE(p->se.load.weight));
 	kscope_sched_avg_show(m, p);
 #ifdef CONFIG_UCLAMP_TASK
 	/* requested; the effective values need uclamp_eff_value(), unexported */
-	kscope_put_u64(m, "uclamp.min", p->uclamp_req[UCLAMP_MIN].value);
-	kscope_put_u64(m, "uclamp.max", p->uclamp_req[UCLAMP_MAX].value);
+	kscope_seq_u64(m, "uclamp.min", p->uclamp_req[UCLAMP_MIN].value);
+	kscope_seq_u64(m, "uclamp.max", p->uclamp_req[UCLAMP_MAX].value);
 #endif
-	kscope_put_u64(m, "policy", READ_ONCE(p->policy));
-	seq_printf(m, "policy_name: %s\n", kscope_policy_name(p->policy));
-	kscope_put_s64(m, "prio", READ_ONCE(p->prio));
+	kscope_seq_u64(m, "policy", READ_ONCE(p->policy));
+	kscope_seq_str(m, "policy_name", kscope_policy_name(p->policy));
+	kscope_seq_s64(m, "prio", READ_ONCE(p->prio));
 	if (p->policy == SCHED_DEADLINE) {
-		kscope_put_u64(m, "dl.runtime_ns", READ_ONCE(p->dl.runtime));
-		kscope_put_u64(m, "dl.deadline_ns", READ_ONCE(p->dl.deadline));
+		kscope_seq_u64(m, "dl.runtime_ns", READ_ONCE(p->dl.runtime));
+		kscope_seq_u64(m, "dl.deadline_ns", READ_ONCE(p->dl.deadline));
 	}
 	kscope_sched_numa_show(m, p);
 
@@ -372,8 +364,8 @@ int kscope_task_sched_show(struct seq_file *m, struct pid_namespace *ns,
 			seq_printf(m, "wait_share_pct: %lld.%02lld\n",
 				   d.wait_share / 100, d.wait_share % 100);
 	} else {
-		seq_puts(m, "avg_wait_ns: unavailable\n");
-		seq_puts(m, "wait_share_pct: unavailable\n");
+		kscope_seq_str(m, "avg_wait_ns", "unavailable");
+		kscope_seq_str(m, "wait_share_pct", "unavailable");
 	}
 	return 0;
 }
