@@ -15,7 +15,8 @@
 #   fp KEY VALUE
 #
 # Environment: BENCH_SIZES (total threads, ascending; default "1000
-# 10000 30000"), BENCH_REPS (rounds per comparison, default 7),
+# 10000 30000"), BENCH_REPS (rounds per comparison, default 5; three
+# times as many for the per-task detail),
 # BENCH_PACKETS (datagrams per netfilter batch, default 2000; each
 # measurement is the fastest of BENCH_BATCHES batches, default 10),
 # BENCH_STRACE (1: count ps's syscalls with strace, default 1).
@@ -26,7 +27,7 @@ KB=$D/kbench
 KT=$D/ktest
 R=${KSCOPE_RESULT:-/dev/null}
 SIZES=${BENCH_SIZES:-1000 10000 30000}
-REPS=${BENCH_REPS:-7}
+REPS=${BENCH_REPS:-5}
 PACKETS=${BENCH_PACKETS:-2000}
 BATCHES=${BENCH_BATCHES:-10}
 STRACE=${BENCH_STRACE:-1}
@@ -95,6 +96,7 @@ rec "meta kernel $(uname -r)"
 rec "meta cpus $(grep -c ^processor /proc/cpuinfo)"
 rec "meta mem_kb $(meminfo MemTotal)"
 rec "meta reps $REPS"
+rec "meta detail_rounds $((REPS * 3))"
 rec "meta ps $(chroot /host /usr/bin/ps --version 2>&1 | head -1)"
 rec "meta busybox $(busybox 2>&1 | head -1 | cut -d' ' -f1-2)"
 
@@ -165,11 +167,11 @@ while read -r p; do
 	echo /proc/kscope/"$p"/sched >> /tmp/k_sched
 	echo /proc/"$p"/sched >> /tmp/p_sched
 	echo /proc/kscope/"$p"/memcg >> /tmp/k_memcg
-	printf '%s\n%s\n' $CG/memory.current $CG/memory.stat >> /tmp/p_memcg
+	echo $CG/memory.current $CG/memory.stat >> /tmp/p_memcg
 	echo /proc/kscope/"$p"/lru >> /tmp/k_lru
 	echo $CG/memory.numa_stat >> /tmp/p_lru
 	echo /proc/kscope/"$p"/cg_list >> /tmp/k_cg
-	printf '%s\n%s\n' /proc/"$p"/cgroup $CG/cgroup.threads >> /tmp/p_cg
+	echo /proc/"$p"/cgroup $CG/cgroup.threads >> /tmp/p_cg
 done < /tmp/pids
 p=$(head -1 /tmp/pids)
 load
@@ -233,7 +235,7 @@ for n in $SIZES; do
 	rec "hungmax $n $(awk '$1 == "max_rcu_hold_us:" { m = $2 } $1 == "scans:" { s = $2 } END { print m, s }' /proc/kscope/hung)"
 
 	say "$n: per-task detail for $(wc -l < /tmp/pids) pids"
-	"$KB" files "$REPS" /tmp/k_sched /tmp/p_sched /tmp/k_memcg /tmp/p_memcg \
+	"$KB" files $((REPS * 3)) /tmp/k_sched /tmp/p_sched /tmp/k_memcg /tmp/p_memcg \
 		/tmp/k_lru /tmp/p_lru /tmp/k_cg /tmp/p_cg | while read -r line; do
 		rec "detail $n $line"
 	done

@@ -12,10 +12,12 @@
  *                            fork() to its exit. A command that fails
  *                            prints "fail" in its place.
  *   kbench files REPS LIST...
- *                            each LIST holds paths, one per line. One
- *                            warm-up round, then REPS rounds; each round
- *                            reads every path of every LIST in full
- *                            (open, read 64 KiB at a time, close) and
+ *                            line J of each LIST is item J: the paths
+ *                            (space-separated) that give one answer.
+ *                            One warm-up round, then REPS rounds; each
+ *                            round reads every item through every LIST
+ *                            in full (open, read 64 KiB at a time,
+ *                            close), interleaved item by item, and
  *                            prints the ns each LIST took
  *   kbench cat FILE [BS]     copy FILE to stdout with read(2) calls of BS
  *                            bytes (default 65536); on stderr, "syscalls
@@ -51,6 +53,7 @@
 #define MAX_CMDS	16
 #define MAX_WORDS	64
 #define MAX_LISTS	16
+#define MAX_ITEMS	4096
 #define IOBUF		65536
 
 static void die(const char *what)
@@ -175,33 +178,64 @@ static int read_all(const char *path, char *buf)
 	return n < 0 ? -1 : 0;
 }
 
+/*
+ * cmd_files() - read, item by item, the same items through each LIST
+ *
+ * Line J of every LIST is item J: one or more paths (space-separated)
+ * that together give one answer, e.g. one pid's kscope file in one
+ * list and the kernel files with the same facts in another. Item J is
+ * read through every LIST before item J + 1 is read through any, and
+ * the LIST read first turns round from item to item, so a disturbance
+ * of the host falls on all LISTs alike instead of on whichever ran in
+ * that second. A round is every item once; it prints, per LIST, the
+ * ns spent reading its items.
+ */
 static int cmd_files(int reps, int nlist, char **lists)
 {
-	static char *paths[MAX_LISTS][4096];
+	static char *items[MAX_LISTS][MAX_ITEMS];
+	static char *paths[MAX_WORDS];
 	static char buf[IOBUF];
-	int npath[MAX_LISTS], i, j, r, bad = 0;
+	long long spent[MAX_LISTS];
+	int nitem = -1, i, j, k, r, n, w, bad = 0;
 
 	if (nlist > MAX_LISTS) {
 		fprintf(stderr, "kbench: at most %d lists\n", MAX_LISTS);
 		return 2;
 	}
-	for (i = 0; i < nlist; i++)
-		npath[i] = split(slurp(lists[i]), "\n", paths[i], 4096);
-	for (r = -1; r < reps; r++) {
-		for (i = 0; i < nlist; i++) {
-			long long t0 = now_ns();
-
-			for (j = 0; j < npath[i]; j++)
-				if (read_all(paths[i][j], buf) && r < 0) {
-					fprintf(stderr, "kbench: cannot read %s\n",
-						paths[i][j]);
-					bad = 1;
-				}
-			if (r >= 0)
-				printf("%s%lld", i ? " " : "", now_ns() - t0);
+	for (i = 0; i < nlist; i++) {
+		n = split(slurp(lists[i]), "\n", items[i], MAX_ITEMS);
+		if (nitem >= 0 && n != nitem) {
+			fprintf(stderr, "kbench: %s has %d items, not %d\n",
+				lists[i], n, nitem);
+			return 2;
 		}
-		if (r >= 0)
-			printf("\n");
+		nitem = n;
+	}
+	for (r = -1; r < reps; r++) {
+		memset(spent, 0, sizeof(spent));
+		for (j = 0; j < nitem; j++) {
+			for (k = 0; k < nlist; k++) {
+				char line[4096];
+				long long t0;
+
+				i = (j + k + (r < 0 ? 0 : r)) % nlist;
+				snprintf(line, sizeof(line), "%s", items[i][j]);
+				n = split(line, " ", paths, MAX_WORDS);
+				t0 = now_ns();
+				for (w = 0; w < n; w++)
+					if (read_all(paths[w], buf) && r < 0) {
+						fprintf(stderr, "kbench: cannot read %s\n",
+							paths[w]);
+						bad = 1;
+					}
+				spent[i] += now_ns() - t0;
+			}
+		}
+		if (r < 0)
+			continue;
+		for (i = 0; i < nlist; i++)
+			printf("%s%lld", i ? " " : "", spent[i]);
+		printf("\n");
 		fflush(stdout);
 	}
 	return bad;
