@@ -103,6 +103,7 @@ void kscope_seq_str(struct seq_file *m, const char *name, const char *s);
 void kscope_seq_u64_width(struct seq_file *m, u64 v, unsigned int width);
 void kscope_seq_str_width(struct seq_file *m, const char *s, int width);
 void kscope_seq_comm(struct seq_file *m, const char *comm);
+int kscope_seq_presize(struct file *file, size_t size);
 
 /* perm.c: who may change kscope, and who may see which task */
 int kscope_may_open(struct file *file, const char *what);
@@ -132,6 +133,7 @@ extern const struct proc_ops kscope_watch_proc_ops;
 int kscope_watch_init(struct proc_dir_entry *root);
 void kscope_watch_exit(void);
 struct pid *kscope_watch_get_pid(struct kscope_watch *watch);
+struct pid *kscope_watch_next_pid(int *nr);
 
 /**
  * struct kscope_watch_req - one parsed token of a write to "watch"
@@ -616,6 +618,7 @@ struct kscope_task_entry {
 };
 
 int kscope_task_dir_populate(struct proc_dir_entry *dir);
+int kscope_task_all_populate(struct proc_dir_entry *dir);
 int kscope_task_sched_show(struct seq_file *m, struct pid_namespace *ns,
 			   struct task_struct *p);
 int kscope_task_cputime_show(struct seq_file *m, struct pid_namespace *ns,

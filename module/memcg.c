@@ -639,6 +639,7 @@ static int kscope_memcg_file_show(struct seq_file *m, struct pid_namespace *ns,
 
 	memcg = kscope_task_memcg_get(task);
 	if (!memcg) {
+		kscope_seq_s64(m, "pid", task_pid_nr_ns(task, ns));
 		seq_puts(m, "memcg: disabled\n");
 		return 0;
 	}
@@ -795,8 +796,11 @@ int kscope_task_lru_show(struct seq_file *m, struct pid_namespace *ns,
 
 #else /* !CONFIG_MEMCG */
 
-static int kscope_memcg_not_built(struct seq_file *m)
+/* every per-task file starts with the pid, which all/ relies on */
+static int kscope_memcg_not_built(struct seq_file *m, struct pid_namespace *ns,
+				  struct task_struct *task)
 {
+	kscope_seq_s64(m, "pid", task_pid_nr_ns(task, ns));
 	seq_puts(m, "memcg: not built\n");
 	return 0;
 }
@@ -804,19 +808,19 @@ static int kscope_memcg_not_built(struct seq_file *m)
 int kscope_task_cg_list_show(struct seq_file *m, struct pid_namespace *ns,
 			     struct task_struct *task)
 {
-	return kscope_memcg_not_built(m);
+	return kscope_memcg_not_built(m, ns, task);
 }
 
 int kscope_task_memcg_show(struct seq_file *m, struct pid_namespace *ns,
 			   struct task_struct *task)
 {
-	return kscope_memcg_not_built(m);
+	return kscope_memcg_not_built(m, ns, task);
 }
 
 int kscope_task_lru_show(struct seq_file *m, struct pid_namespace *ns,
 			 struct task_struct *task)
 {
-	return kscope_memcg_not_built(m);
+	return kscope_memcg_not_built(m, ns, task);
 }
 
 #endif /* CONFIG_MEMCG */

@@ -103,9 +103,13 @@ int kscope_task_access(struct super_block *sb, struct task_struct *task)
  */
 int kscope_pid_access(struct super_block *sb, struct pid *pid)
 {
-	struct task_struct *task = get_pid_task(pid, PIDTYPE_PID);
+	struct task_struct *task;
 	int ret;
 
+	/* the common mount: no task reference to take */
+	if (proc_sb_info(sb)->hide_pid == HIDEPID_OFF)
+		return 0;
+	task = get_pid_task(pid, PIDTYPE_PID);
 	ret = kscope_task_access(sb, task);
 	if (task)
 		put_task_struct(task);

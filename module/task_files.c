@@ -8,6 +8,10 @@
  * open file keeps a reference on the struct pid, not on the task, and
  * looks the task up at every read, so a task that has exited makes the
  * read fail with ESRCH, as /proc/<pid>/ files do.
+ *
+ * /proc/kscope/all/ has a file of each name too: every watched task's
+ * file in one read, in pid order, each block ending with an empty line.
+ * A tool that follows a hundred tasks opens one file, not a hundred.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,6 +21,7 @@
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/seq_file.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 
 #include "kscope.h"
@@ -63,29 +68,20 @@ static const struct kscope_task_entry kscope_task_entries[] = {
 	KSCOPE_TASK_FILE("lru", 0444, kscope_task_lru_show),
 };
 
-/**
- * struct kscope_task_file - an open per-task file
- * @pid: whose file it is
- * @entry: which file it is
- */
-struct kscope_task_file {
-	struct pid *pid;
-	const struct kscope_task_entry *entry;
-};
-
+/* the seq_file's private data is the struct pid, the PDE's the row */
 static int kscope_task_file_show(struct seq_file *m, void *v)
 {
-	struct kscope_task_file *tf = m->private;
+	const struct kscope_task_entry *entry = pde_data(file_inode(m->file));
 	struct task_struct *task;
 	int ret;
 
-	task = get_pid_task(tf->pid, PIDTYPE_PID);
+	task = get_pid_task(m->private, PIDTYPE_PID);
 	if (!task)
 		return -ESRCH;
 	/* again at read: the descriptor may have passed to another reader */
 	ret = kscope_task_access(file_inode(m->file)->i_sb, task);
 	if (!ret)
-		ret = tf->entry->show(m, kscope_seq_pid_ns(m), task);
+		ret = entry->show(m, kscope_seq_pid_ns(m), task);
 	put_task_struct(task);
 	return ret;
 }
@@ -93,42 +89,31 @@ static int kscope_task_file_show(struct seq_file *m, void *v)
 static int kscope_task_file_open(struct inode *inode, struct file *file)
 {
 	struct kscope_watch *watch = proc_get_parent_data(inode);
-	struct kscope_task_file *tf;
+	struct pid *pid;
 	int ret;
 
-	tf = kmalloc(sizeof(*tf), GFP_KERNEL);
-	if (!tf)
-		return -ENOMEM;
-	tf->entry = pde_data(inode);
-	tf->pid = watch ? kscope_watch_get_pid(watch) :
-			  get_task_pid(current, PIDTYPE_PID);
-	if (!tf->pid) {
-		ret = -ESRCH;
-		goto err_free;
-	}
+	pid = watch ? kscope_watch_get_pid(watch) :
+		      get_task_pid(current, PIDTYPE_PID);
+	if (!pid)
+		return -ESRCH;
 	/* as /proc/<pid>/ on a hidepid= mount, an exited task's too */
-	ret = kscope_pid_access(inode->i_sb, tf->pid);
+	ret = kscope_pid_access(inode->i_sb, pid);
 	if (ret)
 		goto err_put;
 
-	ret = single_open(file, kscope_task_file_show, tf);
+	ret = single_open(file, kscope_task_file_show, pid);
 	if (ret)
 		goto err_put;
 	return 0;
 
 err_put:
-	put_pid(tf->pid);
-err_free:
-	kfree(tf);
+	put_pid(pid);
 	return ret;
 }
 
 static int kscope_task_file_release(struct inode *inode, struct file *file)
 {
-	struct kscope_task_file *tf = ((struct seq_file *)file->private_data)->private;
-
-	put_pid(tf->pid);
-	kfree(tf);
+	put_pid(((struct seq_file *)file->private_data)->private);
 	return single_release(inode, file);
 }
 
@@ -138,6 +123,131 @@ static const struct proc_ops kscope_task_file_proc_ops = {
 	.proc_lseek	= seq_lseek,
 	.proc_release	= kscope_task_file_release,
 };
+
+/**
+ * struct kscope_all_iter - an open file in /proc/kscope/all/
+ * @entry: which file it is
+ * @pid: the watched pid being shown, referenced between start and stop
+ */
+struct kscope_all_iter {
+	const struct kscope_task_entry *entry;
+	struct pid *pid;
+};
+
+/* the seq_file position is the pid number to resume from */
+static void *kscope_all_find(struct kscope_all_iter *it, loff_t *pos)
+{
+	int nr;
+
+	if (*pos > PID_MAX_LIMIT)
+		return NULL;
+	nr = *pos;
+	it->pid = kscope_watch_next_pid(&nr);
+	*pos = it->pid ? nr : PID_MAX_LIMIT + 1;
+	return it->pid ? it : NULL;
+}
+
+static void *kscope_all_start(struct seq_file *m, loff_t *pos)
+{
+	return kscope_all_find(m->private, pos);
+}
+
+static void *kscope_all_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	struct kscope_all_iter *it = v;
+
+	put_pid(it->pid);
+	it->pid = NULL;
+	(*pos)++;
+	return kscope_all_find(it, pos);
+}
+
+static void kscope_all_stop(struct seq_file *m, void *v)
+{
+	struct kscope_all_iter *it = m->private;
+
+	put_pid(it->pid);
+	it->pid = NULL;
+}
+
+/**
+ * kscope_all_show() - one watched task's block
+ * @m: output
+ * @v: the iterator
+ *
+ * A task that has been reaped, or that the reader's procfs mount hides
+ * (hidepid=), has no block. A task whose file fails (cg_list while the
+ * task keeps migrating) gets a block saying so rather than failing the
+ * whole read.
+ *
+ * Return: 0 or SEQ_SKIP.
+ */
+static int kscope_all_show(struct seq_file *m, void *v)
+{
+	struct kscope_all_iter *it = v;
+	struct task_struct *task;
+	size_t start = m->count;
+	int ret;
+
+	task = get_pid_task(it->pid, PIDTYPE_PID);
+	if (!task)
+		return SEQ_SKIP;
+	if (!kscope_seq_may_see(m, task)) {
+		put_task_struct(task);
+		return SEQ_SKIP;
+	}
+	ret = it->entry->show(m, kscope_seq_pid_ns(m), task);
+	if (ret < 0) {
+		m->count = start;
+		kscope_seq_s64(m, "pid", task_pid_nr_ns(task, kscope_seq_pid_ns(m)));
+		kscope_seq_s64(m, "error", ret);
+	}
+	put_task_struct(task);
+	seq_putc(m, '\n');
+	return 0;
+}
+
+static const struct seq_operations kscope_all_seq_ops = {
+	.start	= kscope_all_start,
+	.next	= kscope_all_next,
+	.stop	= kscope_all_stop,
+	.show	= kscope_all_show,
+};
+
+static int kscope_all_open(struct inode *inode, struct file *file)
+{
+	struct kscope_all_iter *it;
+	int ret;
+
+	it = __seq_open_private(file, &kscope_all_seq_ops, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	it->entry = pde_data(inode);
+	ret = kscope_seq_presize(file, SZ_64K);
+	if (ret)
+		seq_release_private(inode, file);
+	return ret;
+}
+
+static const struct proc_ops kscope_all_proc_ops = {
+	.proc_open	= kscope_all_open,
+	.proc_read_iter	= seq_read_iter,
+	.proc_lseek	= seq_lseek,
+	.proc_release	= seq_release_private,
+};
+
+static int kscope_task_files_create(struct proc_dir_entry *dir,
+				    const struct proc_ops *ops)
+{
+	const struct kscope_task_entry *e;
+
+	for (e = kscope_task_entries;
+	     e < kscope_task_entries + ARRAY_SIZE(kscope_task_entries); e++) {
+		if (!proc_create_data(e->name, e->mode, dir, ops, (void *)e))
+			return -ENOMEM;
+	}
+	return 0;
+}
 
 /**
  * kscope_task_dir_populate() - create every per-task file in @dir
@@ -150,13 +260,19 @@ static const struct proc_ops kscope_task_file_proc_ops = {
  */
 int kscope_task_dir_populate(struct proc_dir_entry *dir)
 {
-	const struct kscope_task_entry *e;
+	return kscope_task_files_create(dir, &kscope_task_file_proc_ops);
+}
 
-	for (e = kscope_task_entries;
-	     e < kscope_task_entries + ARRAY_SIZE(kscope_task_entries); e++) {
-		if (!proc_create_data(e->name, e->mode, dir,
-				      &kscope_task_file_proc_ops, (void *)e))
-			return -ENOMEM;
-	}
-	return 0;
+/**
+ * kscope_task_all_populate() - create every per-task file in all/
+ * @dir: /proc/kscope/all
+ *
+ * The same rows as in each task's directory, so a new per-task file is
+ * in all/ too. On failure the caller removes @dir.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int kscope_task_all_populate(struct proc_dir_entry *dir)
+{
+	return kscope_task_files_create(dir, &kscope_all_proc_ops);
 }

@@ -25,7 +25,6 @@
 #include <linux/sched/task.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
-#include <linux/slab.h>
 
 #include "kscope.h"
 #include "kscope_compat.h"
@@ -112,33 +111,15 @@ static const struct seq_operations kscope_tasks_seq_ops = {
 	.show	= kscope_tasks_show,
 };
 
-/*
- * One read() returns at most one seq_file buffer, and seq_file starts
- * with a page: 10,000 threads (about 1 MB) would take some 260 reads.
- * Starting with a larger buffer, as single_open_size() does, cuts that
- * sixteenfold. It is charged to the reader's memory cgroup.
- */
-#define KSCOPE_TASKS_BUF	SZ_64K
-
 static int kscope_tasks_open(struct inode *inode, struct file *file)
 {
-	struct seq_file *m;
-	void *buf;
-	int ret;
+	int ret = seq_open(file, &kscope_tasks_seq_ops);
 
-	buf = kvmalloc(KSCOPE_TASKS_BUF, GFP_KERNEL_ACCOUNT);
-	if (!buf)
-		return -ENOMEM;
-	ret = seq_open(file, &kscope_tasks_seq_ops);
 	if (ret)
-		goto err_free;
-	m = file->private_data;
-	m->buf = buf;
-	m->size = KSCOPE_TASKS_BUF;
-	return 0;
-
-err_free:
-	kvfree(buf);
+		return ret;
+	ret = kscope_seq_presize(file, SZ_64K);
+	if (ret)
+		seq_release(inode, file);
 	return ret;
 }
 

@@ -65,10 +65,38 @@ static LIST_HEAD(kscope_watches);
 static unsigned int kscope_watch_count;
 static struct proc_dir_entry *kscope_root;
 static struct proc_dir_entry *kscope_self;
+static struct proc_dir_entry *kscope_all;
 
 struct pid *kscope_watch_get_pid(struct kscope_watch *watch)
 {
 	return get_pid(watch->pid);
+}
+
+/**
+ * kscope_watch_next_pid() - the watched pid numbered @nr or next above
+ * @nr: in: the number to start at; out: the number of the pid returned
+ *
+ * What /proc/kscope/all/ iterates with: a position that is a number, so
+ * its readers hold no lock between calls and a pid watched or unwatched
+ * meanwhile is listed at most once.
+ *
+ * Return: the pid, referenced (put_pid() it), or NULL past the last.
+ */
+struct pid *kscope_watch_next_pid(int *nr)
+{
+	struct kscope_watch *w, *best = NULL;
+	struct pid *pid = NULL;
+
+	mutex_lock(&kscope_watch_lock);
+	list_for_each_entry(w, &kscope_watches, node)
+		if (w->nr >= *nr && (!best || w->nr < best->nr))
+			best = w;
+	if (best) {
+		*nr = best->nr;
+		pid = get_pid(best->pid);
+	}
+	mutex_unlock(&kscope_watch_lock);
+	return pid;
 }
 
 /**
@@ -457,7 +485,7 @@ static void kscope_watch_preload(void)
 }
 
 /**
- * kscope_watch_init() - make /proc/kscope/self and the preloaded pids
+ * kscope_watch_init() - make /proc/kscope/self, all/ and the preloaded pids
  * @root: /proc/kscope
  *
  * Return: 0 or -ENOMEM.
@@ -471,24 +499,38 @@ int kscope_watch_init(struct proc_dir_entry *root)
 	if (!kscope_self)
 		return -ENOMEM;
 	ret = kscope_task_dir_populate(kscope_self);
-	if (ret) {
-		proc_remove(kscope_self);
-		return ret;
+	if (ret)
+		goto err_self;
+	kscope_all = proc_mkdir("all", root);
+	if (!kscope_all) {
+		ret = -ENOMEM;
+		goto err_self;
 	}
+	ret = kscope_task_all_populate(kscope_all);
+	if (ret)
+		goto err_all;
 	kscope_watch_preload();
 	return 0;
+
+err_all:
+	proc_remove(kscope_all);
+err_self:
+	proc_remove(kscope_self);
+	return ret;
 }
 
 /**
- * kscope_watch_exit() - remove every watched pid and self/
+ * kscope_watch_exit() - remove every watched pid, all/ and self/
  *
  * Runs after "watch" itself is removed, so no write can race with it.
- * proc_remove() waits for readers of the files it removes.
+ * proc_remove() waits for readers of the files it removes; all/ goes
+ * first, its readers taking kscope_watch_lock only for a lookup.
  */
 void kscope_watch_exit(void)
 {
 	struct kscope_watch *w, *tmp;
 
+	proc_remove(kscope_all);
 	mutex_lock(&kscope_watch_lock);
 	list_for_each_entry_safe(w, tmp, &kscope_watches, node) {
 		list_del(&w->node);

@@ -108,6 +108,9 @@ readable() {
 sees() {	# sees MOUNT FILE PID: uid 65534 finds PID in MOUNT/kscope/FILE
 	as_nobody cat $1/kscope/$2 2>/dev/null | awk -v p=$3 '$1 == p { f = 1 } END { exit !f }'
 }
+sees_all() {	# sees_all MOUNT FILE PID: uid 65534 finds PID's block in MOUNT/kscope/all/FILE
+	as_nobody cat $1/kscope/all/$2 2>/dev/null | grep -qx "pid: $3"
+}
 # listed MOUNT PID WHAT FILE...: uid 65534 finds PID in each FILE as
 # it can read MOUNT/PID/stat
 listed() {
@@ -131,11 +134,16 @@ for m in /proc /tmp/p2 /tmp/p1 /tmp/pg; do
 		check_eq "$m: $f of a root task read by uid $NOBODY as $m/PID/stat is ($truth)" \
 			"$(readable $m/kscope/$root_task/$f)" "$truth"
 	done
+	for f in state sched cputime cg_list memcg lru; do
+		check_eq "$m: all/$f has a root task's block for uid $NOBODY as $m/PID/stat is readable ($truth)" \
+			"$(sees_all $m $f $root_task && echo yes || echo no)" "$([ "$truth" = yes ] && echo yes || echo no)"
+	done
 	check "$m: uid $NOBODY sees its own task in tasks" sees $m tasks $own
 	check "$m: root sees the root task in tasks" \
 		sh -c "awk -v p=$root_task '\$1 == p { f = 1 } END { exit !f }' $m/kscope/tasks"
 done
 echo $own > $P/watch
+check "/tmp/p2: all/state shows uid $NOBODY its own task" sees_all /tmp/p2 state $own
 hidden=$(as_nobody cat /tmp/p2/kscope/$own/cg_list | sed -n 's/^hidden: //p')
 listed=$(as_nobody cat /tmp/p2/kscope/$own/cg_list | awk '/^ +PID COMM/ { l = 1; next } l && /^ *[0-9]/ { print $1 }' | tr '\n' ' ')
 check "/tmp/p2: cg_list of uid $NOBODY's task hides root's tasks in its cgroup ($hidden hidden)" \

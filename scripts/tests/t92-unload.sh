@@ -46,7 +46,7 @@ for i in $(seq $N); do
 	rm -f $out/go
 	hp=
 	first=$held
-	for f in tasks hung loadavg $$/state $$/sched netfilter/rules; do
+	for f in tasks hung loadavg $$/state $$/sched all/sched netfilter/rules; do
 		[ -e $P/$f ] || continue
 		"$KTEST" hold $P/$f $out/go > $out/hold.$held &
 		hp="$hp $!"
