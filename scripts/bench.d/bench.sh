@@ -11,6 +11,7 @@
 #   hung N SCAN_US NS_PER_TASK TASKS SECTIONS            one scan
 #   hungmax N MAX_RCU_HOLD_US SCANS
 #   detail N NS_K_SCHED NS_P_SCHED NS_K_MEMCG NS_P_MEMCG NS_K_LRU NS_P_LRU NS_K_CG NS_P_CG
+#   detailall N (the same columns, kscope's side read through all/)
 #   nf PACKETS NS_NOMODULE NS_NORULES NS_100RULES NS_100PLUS1
 #   fp KEY VALUE
 #
@@ -173,6 +174,14 @@ while read -r p; do
 	echo /proc/kscope/"$p"/cg_list >> /tmp/k_cg
 	echo /proc/"$p"/cgroup $CG/cgroup.threads >> /tmp/p_cg
 done < /tmp/pids
+# all/: one item, all/FILE, against one item of every kernel file above
+for f in sched memcg lru cg; do
+	k=$f
+	[ $f = cg ] && k=cg_list
+	echo /proc/kscope/all/$k > /tmp/a_$f
+	tr '\n' ' ' < /tmp/p_$f > /tmp/q_$f
+	echo >> /tmp/q_$f
+done
 p=$(head -1 /tmp/pids)
 load
 watch_pids /tmp/pids
@@ -183,6 +192,9 @@ rec "meta bytes_p_sched $(wc -c < /proc/"$p"/sched)"
 rec "meta bytes_p_memcg $(cat $CG/memory.current $CG/memory.stat | wc -c)"
 rec "meta bytes_p_lru $(wc -c < $CG/memory.numa_stat)"
 rec "meta bytes_p_cg_list $(cat /proc/"$p"/cgroup $CG/cgroup.threads | wc -c)"
+for f in sched memcg lru cg_list; do
+	rec "meta bytes_all_$f $(wc -c < /proc/kscope/all/$f)"
+done
 
 # ------------------------------------------------------------ per size
 printf '%s\n' "$KB cat /proc/kscope/tasks" "$PS" \
@@ -238,6 +250,11 @@ for n in $SIZES; do
 	"$KB" files $((REPS * 3)) /tmp/k_sched /tmp/p_sched /tmp/k_memcg /tmp/p_memcg \
 		/tmp/k_lru /tmp/p_lru /tmp/k_cg /tmp/p_cg | while read -r line; do
 		rec "detail $n $line"
+	done
+	# the same, each kscope file of all 100 pids in one read of all/
+	"$KB" files $((REPS * 3)) /tmp/a_sched /tmp/q_sched /tmp/a_memcg /tmp/q_memcg \
+		/tmp/a_lru /tmp/q_lru /tmp/a_cg /tmp/q_cg | while read -r line; do
+		rec "detailall $n $line"
 	done
 done
 

@@ -193,7 +193,7 @@ static int read_all(const char *path, char *buf)
 static int cmd_files(int reps, int nlist, char **lists)
 {
 	static char *items[MAX_LISTS][MAX_ITEMS];
-	static char *paths[MAX_WORDS];
+	static char *paths[MAX_ITEMS];
 	static char buf[IOBUF];
 	long long spent[MAX_LISTS];
 	int nitem = -1, i, j, k, r, n, w, bad = 0;
@@ -215,12 +215,14 @@ static int cmd_files(int reps, int nlist, char **lists)
 		memset(spent, 0, sizeof(spent));
 		for (j = 0; j < nitem; j++) {
 			for (k = 0; k < nlist; k++) {
-				char line[4096];
+				char *line;
 				long long t0;
 
 				i = (j + k + (r < 0 ? 0 : r)) % nlist;
-				snprintf(line, sizeof(line), "%s", items[i][j]);
-				n = split(line, " ", paths, MAX_WORDS);
+				line = strdup(items[i][j]);
+				if (!line)
+					die("strdup");
+				n = split(line, " ", paths, MAX_ITEMS);
 				t0 = now_ns();
 				for (w = 0; w < n; w++)
 					if (read_all(paths[w], buf) && r < 0) {
@@ -229,6 +231,7 @@ static int cmd_files(int reps, int nlist, char **lists)
 						bad = 1;
 					}
 				spent[i] += now_ns() - t0;
+				free(line);
 			}
 		}
 		if (r < 0)
