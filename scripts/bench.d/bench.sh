@@ -59,6 +59,41 @@ kmem() {
 	echo $(($(meminfo SUnreclaim) + $(meminfo Percpu) + $(meminfo VmallocUsed)))
 }
 
+# kslab: unreclaimable slab + per-CPU memory, in kB, read as kmem is.
+# Rules and watches are slab objects; vmalloc'd memory moves with every
+# thread stack freed elsewhere, so it is left out of their readings.
+kslab() {
+	echo 3 > /proc/sys/vm/drop_caches
+	sleep 1
+	echo $(($(meminfo SUnreclaim) + $(meminfo Percpu)))
+}
+
+# paired ADD DEL: kslab's growth over ADD and its fall over DEL (two
+# commands), three times; prints the median of the six readings, so
+# that one reading moved by something else does not decide the figure
+paired() {
+	_r=0
+	_m=$(kslab)
+	for _i in 1 2 3; do
+		eval "$1"
+		_a=$(kslab)
+		eval "$2"
+		_b=$(kslab)
+		echo $((_a - _m)) $((_a - _b))
+		_m=$_b
+	done | tr ' ' '\n' | sort -n | awk '{ v[NR] = $1 } END { print int((v[3] + v[4]) / 2) }'
+}
+
+# add_rules N: arm N count rules; prints how many were armed
+add_rules() {
+	_i=0
+	while [ $_i -lt "$1" ]; do
+		echo "proto=udp dport=$((20000 + _i)) action=count" > $NF || break
+		_i=$((_i + 1))
+	done
+	echo $_i > /tmp/nrules
+}
+
 # sys_self N NAME KBENCH_ARGS...: the syscalls kbench counted, and the
 # bytes it printed
 sys_self() {
@@ -108,16 +143,9 @@ load
 m1=$(kmem)
 rec "fp module_size_bytes $(awk '$1 == "kscope" { print $2 }' /proc/modules)"
 rec "fp load_kmem_kb $((m1 - m0))"
-m1=$(kmem)
-i=0
-while [ $i -lt 256 ]; do
-	echo "proto=udp dport=$((20000 + i)) action=count" > $NF || break
-	i=$((i + 1))
-done
-m2=$(kmem)
-rec "fp rules $i"
-rec "fp rules_kmem_kb $((m2 - m1))"
-echo "del all" > $NF
+kb=$(paired 'add_rules 256' 'echo "del all" > $NF')
+rec "fp rules $(cat /tmp/nrules)"
+rec "fp rules_kmem_kb $kb"
 
 # ------------------------------------------------------------ netfilter
 # PACKETS loopback round trips through the PRE_ROUTING hook, the
@@ -262,10 +290,10 @@ done
 # 1000 threads of the spawner watched at once
 load
 for p in $(pidof ktest); do ls "/proc/$p/task"; done | head -1000 > /tmp/wpids
-m1=$(kmem)
-watch_pids /tmp/wpids
-m2=$(kmem)
-rec "fp watched $(($(wc -l < /proc/kscope/watch) - 1))"
-rec "fp watch_kmem_kb $((m2 - m1))"
+sed 's/^/-/' /tmp/wpids > /tmp/wpids_del
+kb=$(paired 'watch_pids /tmp/wpids; wc -l < /proc/kscope/watch > /tmp/nwatch' \
+	'watch_pids /tmp/wpids_del')
+rec "fp watched $(($(cat /tmp/nwatch) - 1))"
+rec "fp watch_kmem_kb $kb"
 rmmod kscope
 say finished
