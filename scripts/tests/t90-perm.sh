@@ -21,7 +21,8 @@ echo threshold_ms=0 period_ms=100 > $P/hung
 "$KTEST" write $P/inject/sleep_d 600000 > /dev/null &
 sleeper=$!
 wait_state $sleeper D
-sleep 300 &
+# killed at the end: a VM stalled for minutes must not see it exit early
+sleep 100000 &
 root_task=$!
 echo "$sleeper $root_task" > $P/watch
 wait_for grep -Eq "^ +$sleeper " $P/hung
@@ -94,7 +95,7 @@ done
 
 # hidepid=: kscope's files show uid 65534 no more tasks than that /proc
 # mount does. The ground truth is /proc's own listing through the mount.
-"$KTEST" runas $NOBODY sleep 300 &
+"$KTEST" runas $NOBODY sleep 100000 &
 own=$!
 mkdir -p /tmp/p2 /tmp/p1 /tmp/pg
 mount -t proc -o hidepid=invisible proc /tmp/p2
