@@ -16,7 +16,11 @@ as_nobody() {
 
 kscope_load || { not_ok "insmod"; finish; }
 
-# a root task in D, listed by hung with its stack, and watched
+# a root task in D, listed by hung with its stack, and watched; it sleeps
+# until rmmod, so khungtaskd is off meanwhile (a slow VM may take minutes)
+HT=/proc/sys/kernel/hung_task_timeout_secs
+ht=$(cat $HT 2>/dev/null)
+[ -n "$ht" ] && echo 0 > $HT
 echo threshold_ms=0 period_ms=100 > $P/hung
 "$KTEST" write $P/inject/sleep_d 600000 > /dev/null &
 sleeper=$!
@@ -162,4 +166,5 @@ kill $root_task $own
 wait $root_task $own
 check "rmmod (wakes the D task)" kscope_unload
 wait $sleeper
+[ -n "$ht" ] && echo "$ht" > $HT
 finish
