@@ -51,28 +51,25 @@ load() {
 # meminfo KEY: the value of KEY in /proc/meminfo, in kB
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 
-# kmem: unreclaimable slab + per-CPU memory + vmalloc'd, in kB, after
-# the slab caches gave back what they can
-kmem() {
-	echo 3 > /proc/sys/vm/drop_caches
-	sleep 1
-	echo $(($(meminfo SUnreclaim) + $(meminfo Percpu) + $(meminfo VmallocUsed)))
-}
-
-# kslab: unreclaimable slab + per-CPU memory, in kB, read as kmem is.
-# Rules and watches are slab objects; vmalloc'd memory moves with every
-# thread stack freed elsewhere, so it is left out of their readings.
+# kslab: unreclaimable slab + per-CPU memory, in kB, after the slab
+# caches gave back what they can. Rules and watches are slab objects;
+# vmalloc'd memory moves with every thread stack freed elsewhere, so it
+# is left out of their readings.
 kslab() {
 	echo 3 > /proc/sys/vm/drop_caches
 	sleep 1
 	echo $(($(meminfo SUnreclaim) + $(meminfo Percpu)))
 }
 
+# kmem: kslab's reading plus vmalloc'd memory, in kB
+kmem() {
+	echo $(($(kslab) + $(meminfo VmallocUsed)))
+}
+
 # paired ADD DEL: kslab's growth over ADD and its fall over DEL (two
 # commands), three times; prints the median of the six readings, so
 # that one reading moved by something else does not decide the figure
 paired() {
-	_r=0
 	_m=$(kslab)
 	for _i in 1 2 3; do
 		eval "$1"
@@ -84,7 +81,7 @@ paired() {
 	done | tr ' ' '\n' | sort -n | awk '{ v[NR] = $1 } END { print int((v[3] + v[4]) / 2) }'
 }
 
-# add_rules N: arm N count rules; prints how many were armed
+# add_rules N: arm N count rules; how many were armed goes to /tmp/nrules
 add_rules() {
 	_i=0
 	while [ $_i -lt "$1" ]; do
