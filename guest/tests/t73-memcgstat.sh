@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# scripts/memcgstat, run with the host's bash, awk and gnuplot
+# tools/memcgstat, run with the host's bash, awk and gnuplot
 # (scripts/vm --host: the host's / at /host, with the guest's /proc,
 # /sys, /dev and /tmp bound into it) against a process in a cgroup v2
 # group that holds still: every sample's usage, high and max equal

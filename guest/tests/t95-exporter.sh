@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# scripts/kscope-exporter, run by busybox sh and (Debian's kernels, with
+# tools/kscope-exporter, run by busybox sh and (Debian's kernels, with
 # the host's / mounted) by the host's bash and awk: the file is replaced
 # atomically, Prometheus' own parser (promtool check metrics, from the
 # host) accepts it and rejects it broken, and its values agree with what
