@@ -9,7 +9,7 @@
 #include <linux/netfilter.h>
 #include <linux/string.h>
 
-#include "kscope.h"
+#include "nf_rule.h"
 
 /*
  * A line and what the parser must say: 0 and the rule's printed form

@@ -16,6 +16,7 @@
 
 #include "kscope.h"
 #include "kscope_compat.h"
+#include "netfilter.h"
 
 /**
  * struct kscope_feature - an optional kernel facility kscope uses
