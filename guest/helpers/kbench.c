@@ -36,12 +36,9 @@
  *                            of the machine)
  */
 #define _GNU_SOURCE
+#define HELPER_NAME "kbench"
 #include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -49,18 +46,13 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "kscope_test.h"
 
 #define MAX_CMDS	16
 #define MAX_WORDS	64
 #define MAX_LISTS	16
 #define MAX_ITEMS	4096
 #define IOBUF		65536
-
-static void die(const char *what)
-{
-	fprintf(stderr, "kbench: %s: %s\n", what, strerror(errno));
-	exit(2);
-}
 
 static long long now_ns(void)
 {

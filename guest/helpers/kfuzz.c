@@ -28,13 +28,10 @@
  * line is a summary; the exit status is 1 if anything was wrong.
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
+#include "kscope_test.h"	/* die() without HELPER_NAME: perror()'s format */
 
 #define MAX_INPUT	(70 * 1024)
 #define MAX_SEEDS	512
@@ -87,42 +84,15 @@ static size_t pick(size_t n)
 	return n ? next_rand() % n : 0;
 }
 
-static void die(const char *what)
-{
-	perror(what);
-	exit(2);
-}
-
-static const char *errno_name(int e)
-{
-	static const struct { int e; const char *name; } names[] = {
-		{ EINVAL, "EINVAL" }, { EPERM, "EPERM" }, { ESRCH, "ESRCH" },
-		{ ERANGE, "ERANGE" }, { ENOSPC, "ENOSPC" }, { ENOENT, "ENOENT" },
-		{ ENOMEM, "ENOMEM" }, { EINTR, "EINTR" }, { EFAULT, "EFAULT" },
-		{ EEXIST, "EEXIST" }, { EBUSY, "EBUSY" }, { EIO, "EIO" },
-		{ EACCES, "EACCES" }, { ECANCELED, "ECANCELED" },
-		{ E2BIG, "E2BIG" }, { EAGAIN, "EAGAIN" }, { EBADF, "EBADF" },
-		{ ESPIPE, "ESPIPE" }, { EOVERFLOW, "EOVERFLOW" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].e == e)
-			return names[i].name;
-	return "E?";	/* not a name kscope's files document */
-}
-
 static void allow_errnos(const char *list)
 {
 	char *copy = strdup(list), *tok, *save = NULL;
-	int e;
 
 	for (tok = strtok_r(copy, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		for (e = 1; e < 256; e++)
-			if (!strcmp(errno_name(e), tok))
-				break;
-		if (e == 256) {
+		int e = errno_by_name(tok);
+
+		if (!e) {
 			fprintf(stderr, "kfuzz: unknown errno '%s'\n", tok);
 			exit(2);
 		}
@@ -259,7 +229,7 @@ static void swap_number(struct input *in)
 {
 	static unsigned char tmp[MAX_INPUT];
 	size_t i, j, tail, start = pick(in->len + 1);
-	const char *b = boundaries[pick(sizeof(boundaries) / sizeof(*boundaries))];
+	const char *b = boundaries[pick(ARRAY_SIZE(boundaries))];
 
 	for (i = start; i < in->len && (in->buf[i] < '0' || in->buf[i] > '9'); i++)
 		;
@@ -309,15 +279,15 @@ static void token_soup(struct input *in)
 	int n = 1 + pick(10);
 
 	while (n--) {
-		const char *sep = separators[pick(sizeof(separators) / sizeof(*separators))];
+		const char *sep = separators[pick(ARRAY_SIZE(separators))];
 
 		if (pick(3))
 			append_str(in, words[pick(nr_words)]);
 		else
-			append_str(in, boundaries[pick(sizeof(boundaries) / sizeof(*boundaries))]);
+			append_str(in, boundaries[pick(ARRAY_SIZE(boundaries))]);
 		if (!pick(4)) {
 			append_str(in, "=");
-			append_str(in, boundaries[pick(sizeof(boundaries) / sizeof(*boundaries))]);
+			append_str(in, boundaries[pick(ARRAY_SIZE(boundaries))]);
 		}
 		append(in, sep, *sep ? strlen(sep) : 1);
 	}
@@ -497,9 +467,7 @@ int main(int argc, char **argv)
 
 	printf("kfuzz %s: %ld writes (%d from the corpus), %ld applied", path,
 	       done, nr_seeds, ok);
-	for (e = 1; e < 256; e++)
-		if (errs[e])
-			printf(", %s %ld", errno_name(e), errs[e]);
+	print_errno_counts(errs);
 	printf(", %ld wrong\n", bad);
 	return bad ? 1 : 0;
 }

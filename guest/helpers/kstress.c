@@ -23,16 +23,13 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "kscope_test.h"
 
 #define P "/proc/kscope"
 #define CG "/sys/fs/cgroup"
@@ -60,13 +57,8 @@ static void fail(const char *what, int e, const int *ok)
 
 static void report(const char *name)
 {
-	int e;
-
 	printf("%s: %ld ops", name, ops);
-	for (e = 1; e < 256; e++)
-		if (errs[e])
-			printf(", %s %ld", strerrorname_np(e) ? strerrorname_np(e) : "E?",
-			       errs[e]);
+	print_errno_counts(errs);
 	printf(", %ld wrong\n", bad);
 }
 
@@ -244,7 +236,7 @@ static int cmd_rules(void)
 	int e;
 
 	while (running()) {
-		e = put(P "/netfilter/rules", rules[n % (sizeof(rules) / sizeof(*rules))]);
+		e = put(P "/netfilter/rules", rules[n % ARRAY_SIZE(rules)]);
 		if (e)
 			fail("add", e, ok);
 		if (++n % 8 == 0) {

@@ -52,13 +52,10 @@
  *                            killed
  */
 #define _GNU_SOURCE
-#include <errno.h>
+#define HELPER_NAME "ktest"
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <grp.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -69,12 +66,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static void die(const char *what)
-{
-	fprintf(stderr, "ktest: %s: %s\n", what, strerror(errno));
-	exit(2);
-}
+#include "kscope_test.h"
 
 static void *sleeper(void *arg)
 {
@@ -173,7 +165,7 @@ static int cmd_read(const char *path, size_t bs)
 		if (fwrite(buf, 1, n, stdout) != (size_t)n)
 			die("write");
 	if (n < 0) {
-		printf("ktest-read-error %s\n", strerrorname_np(errno));
+		printf("ktest-read-error %s\n", errno_name(errno));
 		return 1;
 	}
 	return 0;
@@ -187,7 +179,7 @@ static int cmd_hold(const char *path, const char *go)
 	ssize_t n;
 
 	if (fd < 0) {
-		printf("open %s\n", strerrorname_np(errno));
+		printf("open %s\n", errno_name(errno));
 		return 1;
 	}
 	if (read(fd, buf, 1) != 1)
@@ -197,7 +189,7 @@ static int cmd_hold(const char *path, const char *go)
 	while (access(go, F_OK))
 		nanosleep(&tick, NULL);
 	n = read(fd, buf, sizeof(buf));
-	printf("read %s\n", n < 0 ? strerrorname_np(errno) : "ok");
+	printf("read %s\n", n < 0 ? errno_name(errno) : "ok");
 	close(fd);
 	return 0;
 }
@@ -208,12 +200,12 @@ static int cmd_write(const char *path, const char *text)
 	ssize_t n;
 
 	if (fd < 0) {
-		printf("%s\n", strerrorname_np(errno));
+		printf("%s\n", errno_name(errno));
 		return 1;
 	}
 	n = write(fd, text, strlen(text));
 	if (n < 0)
-		printf("%s\n", strerrorname_np(errno));
+		printf("%s\n", errno_name(errno));
 	else if ((size_t)n != strlen(text))
 		printf("short write %zd of %zu\n", n, strlen(text));
 	else
@@ -326,12 +318,12 @@ static int cmd_stampwrite(const char *path, const char *file, const char *text)
 	ssize_t n;
 
 	if (fd < 0) {
-		printf("%s\n", strerrorname_np(errno));
+		printf("%s\n", errno_name(errno));
 		return 1;
 	}
 	stamp(path);
 	n = write(fd, text, strlen(text));
-	printf("%s\n", n < 0 ? strerrorname_np(errno) : "ok");
+	printf("%s\n", n < 0 ? errno_name(errno) : "ok");
 	close(fd);
 	return n < 0;
 }
