@@ -366,38 +366,8 @@ bool kscope_khung_would_report(unsigned long timeout_secs,
 int kscope_hung_parse(char *buf, struct kscope_hung_conf *conf,
 		      const char **bad);
 
-/* memcg.c: cg_list, memcg and lru, and the memcg_charge injector */
+/* memcg.c: cg_list, memcg and lru */
 
-/**
- * enum kscope_charge_op - what a write to inject/memcg_charge asks for
- * @KSCOPE_CHARGE_ALLOC: "alloc SIZE [oom]": charge and hold SIZE bytes
- * @KSCOPE_CHARGE_FREE_ALL: "free": release everything held
- * @KSCOPE_CHARGE_FREE_ONE: "free ID": release one block
- */
-enum kscope_charge_op {
-	KSCOPE_CHARGE_ALLOC,
-	KSCOPE_CHARGE_FREE_ALL,
-	KSCOPE_CHARGE_FREE_ONE,
-};
-
-/**
- * struct kscope_charge_req - one parsed write to inject/memcg_charge
- * @op: the command
- * @bytes: for ALLOC, the size asked for, in bytes (not yet rounded)
- * @id: for FREE_ONE, the block to release
- * @oom: for ALLOC, take the whole charge path, OOM killer included,
- *       rather than fail after one round of reclaim
- */
-struct kscope_charge_req {
-	enum kscope_charge_op op;
-	u64 bytes;
-	unsigned int id;
-	bool oom;
-};
-
-int kscope_charge_parse(const char *buf, struct kscope_charge_req *req,
-			const char **bad);
-int kscope_parse_size(const char *tok, size_t len, u64 *bytes);
 int kscope_memcg_limit_snprint(char *buf, size_t size, unsigned long pages,
 			       unsigned long max_pages);
 int kscope_task_cg_list_show(struct seq_file *m, struct pid_namespace *ns,
@@ -406,8 +376,6 @@ int kscope_task_memcg_show(struct seq_file *m, struct pid_namespace *ns,
 			   struct task_struct *task);
 int kscope_task_lru_show(struct seq_file *m, struct pid_namespace *ns,
 			 struct task_struct *task);
-extern const struct proc_ops kscope_memcg_charge_proc_ops;
-void kscope_memcg_charge_exit(void);
 
 /* inject.c: /proc/kscope/inject/, root-only fault injection */
 int kscope_inject_init(struct proc_dir_entry *root);

@@ -10,6 +10,7 @@
 
 #include "kscope.h"
 #include "kscope_compat.h"
+#include "inject_charge.h"
 
 struct kscope_charge_test_case {
 	const char *input;

@@ -16,6 +16,7 @@
 
 #include "kscope.h"
 #include "kscope_compat.h"
+#include "inject_charge.h"
 
 /**
  * struct kscope_injector - a file in /proc/kscope/inject/
@@ -37,8 +38,8 @@ struct kscope_injector {
 static const struct kscope_injector kscope_injectors[] = {
 	{ "sleep_d", 0666, &kscope_sleep_d_proc_ops, kscope_sleep_stop, NULL },
 	{ "sleep_i", 0666, &kscope_sleep_i_proc_ops, kscope_sleep_stop, NULL },
-	{ "memcg_charge", 0666, &kscope_memcg_charge_proc_ops, NULL,
-	  kscope_memcg_charge_exit },
+	{ "memcg_charge", 0666, &kscope_charge_proc_ops, NULL,
+	  kscope_charge_exit },
 };
 
 static struct proc_dir_entry *kscope_inject_dir;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memcg_charge.c - /proc/kscope/inject/memcg_charge: kernel memory
+ * inject_charge.c - /proc/kscope/inject/memcg_charge: kernel memory
  * charged to the writer's memory cgroup, held until released.
  *
  *   alloc SIZE       allocate SIZE bytes (suffix K, M or G: binary units)
@@ -39,6 +39,7 @@
 
 #include "kscope.h"
 #include "kscope_compat.h"
+#include "inject_charge.h"
 
 /* Bytes accepted in one write: one command. */
 #define KSCOPE_CHARGE_MAX_WRITE	64
@@ -411,7 +412,7 @@ static int kscope_charge_open(struct inode *inode, struct file *file)
 	return ret ? ret : single_open(file, kscope_charge_show, NULL);
 }
 
-const struct proc_ops kscope_memcg_charge_proc_ops = {
+const struct proc_ops kscope_charge_proc_ops = {
 	.proc_open	= kscope_charge_open,
 	.proc_read_iter	= seq_read_iter,
 	.proc_write	= kscope_charge_write,
@@ -420,12 +421,12 @@ const struct proc_ops kscope_memcg_charge_proc_ops = {
 };
 
 /**
- * kscope_memcg_charge_exit() - release everything held, at unload
+ * kscope_charge_exit() - release everything held, at unload
  *
  * The pages are uncharged from the memcgs they were charged to, even
  * if the writers have moved or exited since.
  */
-void kscope_memcg_charge_exit(void)
+void kscope_charge_exit(void)
 {
 	mutex_lock(&kscope_charge_lock);
 	kscope_charge_free(0);
