@@ -54,14 +54,6 @@
 #define MAX_ITEMS	4096
 #define IOBUF		65536
 
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* slurp PATH into a NUL-terminated heap buffer */
 static char *slurp(const char *path)
 {

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -58,6 +59,20 @@ static inline void print_errno_counts(const long *errs)
 	for (e = 1; e < 256; e++)
 		if (errs[e])
 			printf(", %s %ld", errno_name(e), errs[e]);
+}
+
+/* CLOCK's time in ns */
+static inline long long clock_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static inline long long now_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
 }
 
 #endif /* KSCOPE_TEST_H */

@@ -225,21 +225,13 @@ static int cmd_runas(int uid, char **argv)
 
 static long burn_ms;
 
-static double thread_cpu_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 /* a mix of user-space loops and cheap system calls */
 static void *burner(void *arg)
 {
 	volatile unsigned long x = 0;
 	int i;
 
-	while (thread_cpu_ms() < burn_ms) {
+	while (clock_ns(CLOCK_THREAD_CPUTIME_ID) / 1e6 < burn_ms) {
 		for (i = 0; i < 100000; i++)
 			x += i;
 		for (i = 0; i < 100; i++)
@@ -274,12 +266,9 @@ static int cmd_burn(int n, long ms, const char *mode)
 	}
 	if (hold) {
 		/* every thread has burnt when the group's CPU time says so */
-		struct timespec ts;
-
-		do {
+		do
 			usleep(10000);
-			clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-		} while (ts.tv_sec * 1e3 + ts.tv_nsec / 1e6 < (double)n * ms);
+		while (clock_ns(CLOCK_PROCESS_CPUTIME_ID) / 1e6 < (double)n * ms);
 		printf("burnt\n");
 		fflush(stdout);
 		for (;;)
@@ -381,10 +370,7 @@ static int udp_bind(const char *port)
 
 static long long now_us(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+	return now_ns() / 1000;
 }
 
 static int cmd_udpsend(const char *addr, const char *port, long n,
