@@ -39,12 +39,9 @@
 #define HELPER_NAME "kbench"
 #include <dirent.h>
 #include <fcntl.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include "kscope_test.h"
 
@@ -389,24 +386,14 @@ static int cmd_procstat(void)
 
 static int cmd_udp(long count, int port, int batches)
 {
-	struct sockaddr_in a = {
-		.sin_family = AF_INET,
-		.sin_port = htons(port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
 	char msg[64] = "kscope bench", buf[128];
 	struct timeval tv = { .tv_sec = 1 };
-	int rx = socket(AF_INET, SOCK_DGRAM, 0);
-	int tx = socket(AF_INET, SOCK_DGRAM, 0);
+	int rx = udp_socket("127.0.0.1", port, UDP_BIND);
+	int tx = udp_socket("127.0.0.1", port, UDP_CONNECT);
 	long long t0, t, best = -1;
 	long i, lost = 0;
 	int b;
 
-	if (rx < 0 || tx < 0)
-		die("socket");
-	if (bind(rx, (struct sockaddr *)&a, sizeof(a)) ||
-	    connect(tx, (struct sockaddr *)&a, sizeof(a)))
-		die("bind/connect");
 	if (setsockopt(rx, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
 		die("SO_RCVTIMEO");
 	for (b = 0; b < batches; b++) {

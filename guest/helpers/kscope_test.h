@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -73,6 +76,57 @@ static inline long long clock_ns(clockid_t clock)
 static inline long long now_ns(void)
 {
 	return clock_ns(CLOCK_MONOTONIC);
+}
+
+/*
+ * ADDR PORT as a socket address in @ss; IPv6 if ADDR has a ':'. An
+ * ADDR that is not an address dies with its text.
+ */
+static inline socklen_t udp_addr(const char *addr, int port,
+				 struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (strchr(addr, ':')) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		if (inet_pton(AF_INET6, addr, &s6->sin6_addr) != 1)
+			die(addr);
+		return sizeof(*s6);
+	}
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons(port);
+	if (inet_pton(AF_INET, addr, &s4->sin_addr) != 1)
+		die(addr);
+	return sizeof(*s4);
+}
+
+enum udp_end { UDP_CONNECT, UDP_BIND };
+
+/*
+ * A UDP socket connected to, or bound to, ADDR PORT. Bound to an IPv6
+ * address it takes IPv4 as well: "::" is every address of both.
+ */
+static inline int udp_socket(const char *addr, int port, enum udp_end end)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = udp_addr(addr, port, &ss);
+	int fd = socket(ss.ss_family, SOCK_DGRAM, 0), off = 0;
+
+	if (fd < 0)
+		die("socket");
+	if (end == UDP_CONNECT) {
+		if (connect(fd, (struct sockaddr *)&ss, len))
+			die("connect");
+		return fd;
+	}
+	if (ss.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+	if (bind(fd, (struct sockaddr *)&ss, len))
+		die("bind");
+	return fd;
 }
 
 #endif /* KSCOPE_TEST_H */

@@ -57,8 +57,6 @@
 #include <pthread.h>
 #include <signal.h>
 #include <grp.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/mman.h>
@@ -317,54 +315,12 @@ static int cmd_stampwrite(const char *path, const char *file, const char *text)
 	return n < 0;
 }
 
-/* ADDR PORT as a socket address; IPv6 if ADDR has a ':' */
-static socklen_t udp_addr(const char *addr, const char *port,
-			  struct sockaddr_storage *ss)
-{
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (strchr(addr, ':')) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(atoi(port));
-		if (inet_pton(AF_INET6, addr, &s6->sin6_addr) != 1)
-			die(addr);
-		return sizeof(*s6);
-	}
-	s4->sin_family = AF_INET;
-	s4->sin_port = htons(atoi(port));
-	if (inet_pton(AF_INET, addr, &s4->sin_addr) != 1)
-		die(addr);
-	return sizeof(*s4);
-}
-
-static int udp_connect(const char *addr, const char *port)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = udp_addr(addr, port, &ss);
-	int fd = socket(ss.ss_family, SOCK_DGRAM, 0);
-
-	if (fd < 0)
-		die("socket");
-	if (connect(fd, (struct sockaddr *)&ss, len))
-		die("connect");
-	return fd;
-}
-
 /* a socket on PORT for IPv4 and IPv6 both */
 static int udp_bind(const char *port)
 {
-	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6,
-				    .sin6_port = htons(atoi(port)) };
-	int fd = socket(AF_INET6, SOCK_DGRAM, 0), off = 0, big = 4 << 20;
+	int fd = udp_socket("::", atoi(port), UDP_BIND), big = 4 << 20;
 
-	if (fd < 0)
-		die("socket");
-	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
-	if (bind(fd, (struct sockaddr *)&s6, sizeof(s6)))
-		die("bind");
 	return fd;
 }
 
@@ -378,7 +334,7 @@ static int cmd_udpsend(const char *addr, const char *port, long n,
 {
 	unsigned char buf[256];
 	size_t len = 0;
-	int fd = udp_connect(addr, port);
+	int fd = udp_socket(addr, atoi(port), UDP_CONNECT);
 	long i;
 
 	if (!hex) {
@@ -460,7 +416,7 @@ static int cmp_ll(const void *a, const void *b)
 static int cmd_rtt(const char *addr, const char *port, int n)
 {
 	long long *rtt = calloc(n, sizeof(*rtt));
-	int fd = udp_connect(addr, port), i, got = 0;
+	int fd = udp_socket(addr, atoi(port), UDP_CONNECT), i, got = 0;
 	char buf[64];
 
 	if (!rtt)
@@ -498,7 +454,7 @@ static int cmd_rtt(const char *addr, const char *port, int n)
 
 static int cmd_udpflood(const char *addr, const char *port, long ms)
 {
-	int fd = udp_connect(addr, port);
+	int fd = udp_socket(addr, atoi(port), UDP_CONNECT);
 	long long end = now_us() + ms * 1000;
 	char buf[64] = "kscope-flood";
 	long n = 0;
