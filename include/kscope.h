@@ -366,17 +366,6 @@ bool kscope_khung_would_report(unsigned long timeout_secs,
 int kscope_hung_parse(char *buf, struct kscope_hung_conf *conf,
 		      const char **bad);
 
-/* memcg.c: cg_list, memcg and lru */
-
-int kscope_memcg_limit_snprint(char *buf, size_t size, unsigned long pages,
-			       unsigned long max_pages);
-int kscope_task_cg_list_show(struct seq_file *m, struct pid_namespace *ns,
-			     struct task_struct *task);
-int kscope_task_memcg_show(struct seq_file *m, struct pid_namespace *ns,
-			   struct task_struct *task);
-int kscope_task_lru_show(struct seq_file *m, struct pid_namespace *ns,
-			 struct task_struct *task);
-
 /* inject.c: /proc/kscope/inject/, root-only fault injection */
 int kscope_inject_init(struct proc_dir_entry *root);
 void kscope_inject_exit(void);

@@ -11,6 +11,7 @@
 #include "kscope.h"
 #include "kscope_compat.h"
 #include "inject_charge.h"
+#include "memcg.h"
 
 struct kscope_charge_test_case {
 	const char *input;

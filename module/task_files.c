@@ -26,6 +26,8 @@
 
 #include "kscope.h"
 #include "kscope_compat.h"
+#include "cg_list.h"
+#include "memcg.h"
 
 static int kscope_task_state_show(struct seq_file *m, struct pid_namespace *ns,
 				  struct task_struct *task)
