@@ -140,6 +140,7 @@ load
 m1=$(kmem)
 rec "fp module_size_bytes $(awk '$1 == "kscope" { print $2 }' /proc/modules)"
 rec "fp load_kmem_kb $((m1 - m0))"
+# shellcheck disable=SC2016 # paired() evals it: $NF expands then
 kb=$(paired 'add_rules 256' 'echo "del all" > $NF')
 rec "fp rules $(cat /tmp/nrules)"
 rec "fp rules_kmem_kb $kb"
