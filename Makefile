@@ -33,15 +33,23 @@ ifeq ($(origin KDIR),undefined)
 KDIR := $(if $(wildcard $(RUNNING_KDIR)/Makefile),$(RUNNING_KDIR))
 endif
 
-# Without a build tree for the running kernel, fall back to Debian's
-# 6.1 headers, installing them first if needed.
+# Without a build tree for the running kernel, use Debian's 6.1 headers
+# if scripts/setup has installed them; never install anything here.
 define resolve_kdir
 kdir="$(KDIR)"; \
 if [ -z "$$kdir" ]; then \
-	scripts/setup headers && \
-	kdir=$$(scripts/setup --env | sed -n 's/^KSCOPE_STOCK_KDIR=//p'); \
+	eval "$$(scripts/setup --env)"; kdir=$$KSCOPE_STOCK_KDIR; \
+fi; \
+if [ -z "$$kdir" ]; then \
+	echo "No kernel build tree: /lib/modules/$$(uname -r)/build is missing." >&2; \
+	echo "Install your kernel's headers (apt-get install linux-headers-$$(uname -r))," >&2; \
+	echo "or Debian's 6.1 headers with: sudo scripts/setup headers" >&2; \
+	exit 1; \
 fi
 endef
+
+# The version's one source is KSCOPE_VERSION in include/kscope.h.
+VERSION := $(shell sed -n 's/^\#define KSCOPE_VERSION[[:space:]]*"\(.*\)"$$/\1/p' include/kscope.h)
 
 all: modules
 
@@ -51,11 +59,11 @@ modules modules_install clean:
 install: modules_install
 
 # DKMS keeps its own copy of the sources in /usr/src/kscope-<version> and
-# rebuilds from it for every kernel installed later (AUTOINSTALL).
+# rebuilds from it for every kernel installed later (AUTOINSTALL). Its
+# dkms.conf is made from dkms.conf.in with the module's version.
 KVER ?= $(shell uname -r)
-DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
-DKMS_SRC := /usr/src/kscope-$(DKMS_VERSION)
-DKMS_FILES := dkms.conf Makefile Kbuild module include kunit
+DKMS_SRC := /usr/src/kscope-$(VERSION)
+DKMS_FILES := Makefile Kbuild module include kunit
 
 dkms-install: dkms-remove
 	@command -v dkms >/dev/null || { echo "dkms missing: apt-get install dkms" >&2; exit 1; }
@@ -63,16 +71,20 @@ dkms-install: dkms-remove
 		{ echo "no headers for $(KVER): apt-get install linux-headers-$(KVER)" >&2; exit 1; }
 	mkdir -p $(DKMS_SRC)
 	cp -r $(DKMS_FILES) $(DKMS_SRC)/
-	dkms add kscope/$(DKMS_VERSION)
-	dkms build kscope/$(DKMS_VERSION) -k $(KVER)
-	dkms install kscope/$(DKMS_VERSION) -k $(KVER)
+	sed 's/@VERSION@/$(VERSION)/' dkms.conf.in > $(DKMS_SRC)/dkms.conf
+	dkms add kscope/$(VERSION)
+	dkms build kscope/$(VERSION) -k $(KVER)
+	dkms install kscope/$(VERSION) -k $(KVER)
 
 dkms-remove:
-	@if command -v dkms >/dev/null && [ -n "$$(dkms status kscope/$(DKMS_VERSION))" ]; then \
-		echo "dkms remove kscope/$(DKMS_VERSION) --all"; \
-		dkms remove kscope/$(DKMS_VERSION) --all; \
+	@if command -v dkms >/dev/null && [ -n "$$(dkms status kscope/$(VERSION))" ]; then \
+		echo "dkms remove kscope/$(VERSION) --all"; \
+		dkms remove kscope/$(VERSION) --all; \
 	fi
 	rm -rf $(DKMS_SRC)
+
+version:
+	@echo $(VERSION)
 
 check:
 	@scripts/setup tools headers flavours
@@ -98,5 +110,5 @@ vm:
 distclean: clean
 	rm -rf build
 
-.PHONY: all modules modules_install install clean distclean check test stress demo vm \
+.PHONY: all modules modules_install install clean distclean check test stress demo vm version \
 	dkms-install dkms-remove bench
