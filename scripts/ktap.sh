@@ -7,8 +7,9 @@
 #
 # A script prints one KTAP document:
 #
-#	ktap_header [N]          "KTAP version 1", and the plan "1..N" when the
-#	                         number of tests is known up front
+#	ktap_header              "KTAP version 1"
+#	ktap_plan N              the plan "1..N", right after the header, when
+#	                         the number of tests is known up front
 #	ktap_ok DESC             "ok 1 DESC"
 #	ktap_not_ok DESC         "not ok 2 DESC"
 #	ktap_skip DESC REASON    "ok 3 DESC # SKIP REASON"
@@ -70,10 +71,11 @@ ktap_header() {
 	KTAP_SKIP=0
 	KTAP_PLAN=
 	ktap_print "KTAP version 1"
-	if [ $# -gt 0 ]; then
-		KTAP_PLAN=$1
-		ktap_print "1..$1"
-	fi
+}
+
+ktap_plan() {
+	KTAP_PLAN=$1
+	ktap_print "1..$1"
 }
 
 # ktap__result OK|NOT_OK DESC [DIRECTIVE]

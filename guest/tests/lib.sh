@@ -1,31 +1,38 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 #
-# TAP helpers for kscope's integration tests, run by busybox sh inside
-# the test VM. Results go to the console and to the result channel
-# ($KSCOPE_RESULT, a serial port the host reads), one line each.
+# Helpers for kscope's integration tests, run by busybox sh inside the
+# test VM, each test file sourcing this with its directory as the
+# current one. Each file prints one KTAP document (scripts/ktap.sh,
+# copied next to this file) to the console and to the result channel
+# ($KSCOPE_RESULT, a serial port the host reads), its descriptions
+# prefixed with the file's name.
 
 KSCOPE_RESULT=${KSCOPE_RESULT:-/dev/null}
 KSCOPE_DIR=${KSCOPE_DIR:-/kscope}
 KTEST="$KSCOPE_DIR/ktest"
 T_NAME=$(basename "$0" .sh)
-T_FAILED=0
 
-tap() {
-	echo "$*"
-	echo "$*" > "$KSCOPE_RESULT"
-}
+# shellcheck source=../../scripts/ktap.sh
+. ./ktap.sh
+[ "$KSCOPE_RESULT" = /dev/null ] || KTAP_CHANNEL=$KSCOPE_RESULT
+ktap_header
 
 ok() {
-	tap "ok - $T_NAME: $*"
+	ktap_ok "$T_NAME: $*"
 }
 
 not_ok() {
-	tap "not ok - $T_NAME: $*"
-	T_FAILED=1
+	ktap_not_ok "$T_NAME: $*"
+}
+
+# skip DESCRIPTION REASON: a test that cannot run here, and why
+skip() {
+	ktap_skip "$T_NAME: $1" "$2"
 }
 
 diag() {
-	echo "# $T_NAME: $*"
+	ktap_diag "$T_NAME: $*"
 }
 
 # check DESCRIPTION COMMAND...: ok if COMMAND succeeds
@@ -114,7 +121,7 @@ stamp_ms() {
 # start_ms PID: when PID was created (/proc/<pid>/stat field 22, ticks
 # since boot), in ms of CLOCK_BOOTTIME
 start_ms() {
-	echo $(($(sed 's/.*) //' /proc/$1/stat | cut -d' ' -f20) * 10))
+	echo $(($(sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f20) * 10))
 }
 
 # check_age DESC START_MS COMMAND...: COMMAND prints a duration in ns
@@ -132,11 +139,15 @@ check_age() {
 		[ "$_got" -ge $((_lo - 50)) -a "$_got" -le $((_hi + 50)) ]
 }
 
+# finish: the plan and the totals; exit 1 if a test failed or the
+# number run is not the number planned, else 0
 finish() {
-	exit $T_FAILED
+	ktap_finished
+	exit
 }
 
 # Memory-cgroup tests (t7x): cgroup v2 is mounted at $CG by the VM's init.
+# shellcheck disable=SC2034 # for the tests that source this file
 CG=/sys/fs/cgroup
 
 # same_moment CGFILE KFILE OUT: read the cgroup file, the kscope file,
