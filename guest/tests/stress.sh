@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 #
 # The stress test (`make stress`, and a stage of `make test` on the debug
 # kernel): for KSCOPE_STRESS_SECS (default 60) seconds, all at once,

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 #
 # /proc/kscope appears on load, says what it is, and goes on unload.
 . ./lib.sh

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 #
 # Every parameter's description (modinfo's "parm" field, read from
 # kscope.ko's .modinfo section) states its default as "(default VALUE";

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 #
 # /proc/kscope/<pid>/sched against /proc/<pid>/sched, field by field,
 # for tasks that cannot change between the two reads (asleep, stopped),

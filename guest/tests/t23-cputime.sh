@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 #
 # /proc/kscope/<pid>/cputime against /proc/<pid>/stat fields 14-17 and
 # 43-44 (utime, stime, cutime, cstime, guest_time, cguest_time, USER_HZ

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 #
 # /proc/kscope/tasks with many threads: a whole read and 1-byte reads
 # agree, every thread that lives through a read appears in it exactly

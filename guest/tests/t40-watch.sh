@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 #
 # /proc/kscope/watch, /proc/kscope/<pid>/ and /proc/kscope/self/:
 # add, list, remove, exit, and every refusal with its errno.

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 #
 # /proc/kscope/all/: every watched task's per-task file in one read,
 # checked block by block against what /proc and the cgroup files say

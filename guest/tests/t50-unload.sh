@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 #
 # rmmod while readers hold kscope files open, mid-read.
 . ./lib.sh

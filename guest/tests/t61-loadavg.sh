@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 #
 # /proc/kscope/loadavg against /proc/loadavg and /proc/<pid>/stat read
 # in the same moment: the load averages, the runnable and thread counts,
@@ -146,6 +147,9 @@ if [ -w $ss ]; then
 		"$(klist /proc/kscope/loadavg | awk '$5 == "ktest" { x = $4; sub(/.* ktest +/, ""); print x, $0 }' | sort -u)" \
 		"unknown schedstats off"
 	echo "$ss_was" > $ss
+else
+	skip "schedstats on and off: blocked_ns from block_start, or unknown and why" \
+		"$ss is not writable"
 fi
 
 # from a new pid namespace the vfork parents are not visible: counted,
@@ -160,7 +164,7 @@ if unshare -p -f --mount-proc sh -c 'cat /proc/kscope/loadavg' > /tmp/lans 2>/de
 	check "other pid namespace: hidden ($(kval hidden /tmp/lans)) is all but the few tasks it holds" \
 		[ $(($(kval tasks /tmp/lans) - $(kval hidden /tmp/lans))) -le 3 ]
 else
-	diag "unshare -p failed: pid namespace checks not run"
+	skip "other pid namespace: the $N D tasks counted, hidden, not listed" "unshare -p failed"
 fi
 
 # loads move off 0.00 after a sample with N tasks in D

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 #
 # /proc/kscope/<pid>/memcg and lru against the cgroup v2 files of the
 # task's cgroup, read in the same moment: a process in a cgroup with

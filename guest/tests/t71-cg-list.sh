@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 #
 # /proc/kscope/<pid>/cg_list against cgroup v2: the tasks it lists are
 # exactly cgroup.threads of a cgroup that holds one css_set, before and

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 #
 # /proc/kscope/inject/memcg_charge drives the memcg charge path of a
 # cgroup v2 group with memory.max 16 MiB: a charge raises

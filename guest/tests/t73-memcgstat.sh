@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 #
 # tools/memcgstat, run with the host's bash, awk and gnuplot
 # (scripts/vm --host: the host's / at /host, with the guest's /proc,
@@ -13,7 +14,8 @@
 if ! chroot /host /bin/sh -c 'command -v bash && command -v gnuplot' > /dev/null 2>&1; then
 	# scripts/test mounts the host's / for Debian's kernel only
 	if [ "$KSCOPE_KERNEL" = debug ]; then
-		ok "# SKIP the host's tools are not mounted on the debug kernel"
+		skip "memcgstat with the host's bash, awk and gnuplot" \
+			"the host's tools are not mounted on the debug kernel"
 	else
 		not_ok "memcgstat needs the host's bash and gnuplot (scripts/vm --host)"
 	fi

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 #
 # /proc/kscope/netfilter/: rules against real traffic between two network
 # namespaces joined by a veth pair, checked against what the kernel

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 #
 # Fuzzing the write side: every writable kscope file gets the corpus in
 # fuzz/ and KSCOPE_FUZZ (default 10000) random, malformed, overlong,
@@ -38,7 +39,7 @@ fuzz memcg_charge $P/inject/memcg_charge memcg_charge EINVAL,ERANGE,ENOSPC,ESRCH
 if [ -e $P/netfilter/rules ]; then
 	fuzz rules $P/netfilter/rules rules EINVAL,EPERM,ENOSPC,ENOENT 512
 else
-	diag "no netfilter in this kernel: rules not fuzzed"
+	skip "rules: fuzzed" "no netfilter in this kernel"
 fi
 
 # the refusals were logged, and ratelimited

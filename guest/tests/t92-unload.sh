@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 #
 # Unload safety: KSCOPE_CYCLES (default 100) load/unload cycles, each
 # unloading while readers hold files open mid-read, readers read in a

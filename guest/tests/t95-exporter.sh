@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 #
 # tools/kscope-exporter, run by busybox sh and (Debian's kernels, with
 # the host's / mounted) by the host's bash and awk: the file is replaced
@@ -217,14 +218,15 @@ if [ $have_nf = 1 ]; then
 		"$(metric "kscope_netfilter_rule_matched_total$lbl") $((u1 - u0))" "10 10"
 	check_eq "rule hits stop at the budget" "$(metric "kscope_netfilter_rule_hits_total$lbl")" 3
 else
-	diag "no netfilter on this kernel"
+	skip "netfilter: a count rule's matches and hits against the datagrams sent" "no netfilter on this kernel"
 fi
 
 # ---- Prometheus' parser, and the host's bash and awk
 PROMTOOL=$(ls /host/var/cache/kscope/promtool-*/promtool 2>/dev/null | tail -n1)
 if [ -z "$PROMTOOL" ]; then
 	if [ "$KSCOPE_KERNEL" = debug ]; then
-		ok "# SKIP the host's promtool, bash and awk are not mounted on the debug kernel"
+		skip "promtool check metrics, and the host's bash and awk" \
+			"the host's promtool, bash and awk are not mounted on the debug kernel"
 	else
 		not_ok "promtool needs the host's / (scripts/vm --host) and scripts/setup tools"
 	fi
