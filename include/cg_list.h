@@ -9,7 +9,7 @@
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 
-#include "kscope.h"
+#include "fmt.h"
 
 struct cgroup;
 struct pid_namespace;

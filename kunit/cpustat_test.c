@@ -13,8 +13,11 @@
 #include <linux/sched/loadavg.h>
 #include <linux/string.h>
 
-#include "kscope.h"
 #include "kscope_compat.h"
+#include "cpustat.h"
+#include "cputime.h"
+#include "loadavg.h"
+#include "walk.h"
 
 #define NS_PER_TICK	10000000ULL
 

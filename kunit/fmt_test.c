@@ -10,8 +10,8 @@
 #include <linux/seq_file.h>
 #include <linux/string.h>
 
-#include "kscope.h"
 #include "kscope_compat.h"
+#include "fmt.h"
 
 #define KSCOPE_FMT_BUF	256
 

@@ -8,8 +8,9 @@
 #include <linux/sched.h>
 #include <linux/string.h>
 
-#include "kscope.h"
 #include "kscope_compat.h"
+#include "hung.h"
+#include "inject_sleep.h"
 
 /*
  * Every combination of the state bits khungtaskd looks at, against the

@@ -8,7 +8,6 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 
-#include "kscope.h"
 #include "kscope_compat.h"
 #include "inject_charge.h"
 #include "memcg.h"

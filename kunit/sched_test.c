@@ -9,8 +9,9 @@
 #include <linux/prandom.h>
 #include <linux/random.h>
 
-#include "kscope.h"
 #include "kscope_compat.h"
+#include "cputime.h"
+#include "sched.h"
 
 struct kscope_derive_case {
 	const char *what;

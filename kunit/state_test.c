@@ -17,8 +17,9 @@
 #include <linux/seq_file.h>
 #include <linux/string.h>
 
-#include "kscope.h"
 #include "kscope_compat.h"
+#include "state.h"
+#include "task.h"
 
 /*
  * The letter /proc/<pid>/stat shows, from the rules of fs/proc/array.c

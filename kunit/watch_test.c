@@ -7,7 +7,7 @@
 #include <linux/string.h>
 #include <linux/threads.h>
 
-#include "kscope.h"
+#include "watch.h"
 
 struct kscope_watch_test_case {
 	const char *input;

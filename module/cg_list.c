@@ -27,9 +27,12 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 
-#include "kscope.h"
 #include "kscope_compat.h"
 #include "cg_list.h"
+#include "fmt.h"
+#include "perm.h"
+#include "sym.h"
+#include "walk.h"
 
 /* Rows of the task list in cg_list; tasks beyond are counted in "more". */
 #define KSCOPE_CG_LIST_MAX	4096

@@ -24,8 +24,9 @@
 #include <linux/slab.h>
 #include <linux/tick.h>
 
-#include "kscope.h"
 #include "kscope_compat.h"
+#include "cpustat.h"
+#include "cputime.h"
 
 /* subtractions clamped to 0 since the module was loaded, all reads */
 static atomic64_t kscope_cpustat_clamps = ATOMIC64_INIT(0);

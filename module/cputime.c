@@ -28,8 +28,8 @@
 #include <linux/seqlock.h>
 #include <linux/spinlock.h>
 
-#include "kscope.h"
 #include "kscope_compat.h"
+#include "cputime.h"
 
 /**
  * kscope_cputime_adjust() - divide exact runtime in the sampled ratio

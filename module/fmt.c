@@ -18,8 +18,8 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "kscope.h"
 #include "kscope_compat.h"
+#include "fmt.h"
 
 /* "@name: @v\n" */
 void kscope_seq_u64(struct seq_file *m, const char *name, u64 v)

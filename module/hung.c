@@ -51,6 +51,11 @@
 
 #include "kscope.h"
 #include "kscope_compat.h"
+#include "hung.h"
+#include "perm.h"
+#include "sched.h"
+#include "sym.h"
+#include "walk.h"
 
 #define KSCOPE_HUNG_MAX_THRESHOLD_MS	(24U * 3600 * 1000)
 #define KSCOPE_HUNG_MIN_PERIOD_MS	10U

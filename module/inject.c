@@ -14,9 +14,10 @@
 #include <linux/kernel.h>
 #include <linux/proc_fs.h>
 
-#include "kscope.h"
 #include "kscope_compat.h"
+#include "inject.h"
 #include "inject_charge.h"
+#include "inject_sleep.h"
 
 /**
  * struct kscope_injector - a file in /proc/kscope/inject/

@@ -37,9 +37,9 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-#include "kscope.h"
 #include "kscope_compat.h"
 #include "inject_charge.h"
+#include "perm.h"
 
 /* Bytes accepted in one write: one command. */
 #define KSCOPE_CHARGE_MAX_WRITE	64

@@ -23,8 +23,9 @@
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 
-#include "kscope.h"
 #include "kscope_compat.h"
+#include "inject_sleep.h"
+#include "perm.h"
 
 static unsigned int sleep_max_ms = 600000;
 module_param(sleep_max_ms, uint, 0444);

@@ -28,6 +28,11 @@
 
 #include "kscope.h"
 #include "kscope_compat.h"
+#include "loadavg.h"
+#include "perm.h"
+#include "sched.h"
+#include "state.h"
+#include "walk.h"
 
 /**
  * kscope_loadavg_snprint() - a load average as /proc/loadavg prints it

@@ -16,7 +16,14 @@
 
 #include "kscope.h"
 #include "kscope_compat.h"
+#include "cpustat.h"
+#include "hung.h"
+#include "inject.h"
+#include "loadavg.h"
 #include "netfilter.h"
+#include "sym.h"
+#include "tasks.h"
+#include "watch.h"
 
 /**
  * struct kscope_feature - an optional kernel facility kscope uses
@@ -63,27 +70,14 @@ static int kscope_version_open(struct inode *inode, struct file *file)
 	return single_open(file, kscope_version_show, NULL);
 }
 
-const struct proc_ops kscope_version_proc_ops = {
+static const struct proc_ops kscope_version_proc_ops = {
 	.proc_open	= kscope_version_open,
 	.proc_read_iter	= seq_read_iter,
 	.proc_lseek	= seq_lseek,
 	.proc_release	= single_release,
 };
 
-/**
- * struct kscope_file - a file directly under /proc/kscope/
- * @name: file name
- * @mode: file mode
- * @ops: its proc_ops
- *
- * A new top-level file is one row of kscope_files[].
- */
-struct kscope_file {
-	const char *name;
-	umode_t mode;
-	const struct proc_ops *ops;
-};
-
+/* The files directly under /proc/kscope/: a new one is one more row. */
 static const struct kscope_file kscope_files[] = {
 	{ "version",	0444, &kscope_version_proc_ops },
 	{ "tasks",	0444, &kscope_tasks_proc_ops },

@@ -23,9 +23,9 @@
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
 
-#include "kscope.h"
 #include "kscope_compat.h"
 #include "cg_list.h"
+#include "fmt.h"
 #include "memcg.h"
 
 /**

@@ -63,6 +63,7 @@
 #include "kscope_compat.h"
 #include "netfilter.h"
 #include "nf_rule.h"
+#include "perm.h"
 
 /* Bytes accepted in one write to "rules": one line. */
 #define KSCOPE_NF_LINE_MAX	512
@@ -770,20 +771,12 @@ static const struct proc_ops kscope_nf_stats_proc_ops = {
 	.proc_release	= single_release,
 };
 
-/**
- * struct kscope_nf_file - a file in /proc/kscope/netfilter/
- * @name: file name
- * @mode: file mode; "rules" lets anyone open it for writing so that a
- *        writer without CAP_SYS_ADMIN gets kscope's EPERM, not EACCES
- * @ops: its proc_ops
+/*
+ * The files in /proc/kscope/netfilter/. "rules" lets anyone open it for
+ * writing so that a writer without CAP_SYS_ADMIN gets kscope's EPERM,
+ * not EACCES.
  */
-struct kscope_nf_file {
-	const char *name;
-	umode_t mode;
-	const struct proc_ops *ops;
-};
-
-static const struct kscope_nf_file kscope_nf_files[] = {
+static const struct kscope_file kscope_nf_files[] = {
 	{ "rules",	0666, &kscope_nf_rules_proc_ops },
 	{ "stats",	0444, &kscope_nf_stats_proc_ops },
 };
@@ -799,7 +792,7 @@ static const struct kscope_nf_file kscope_nf_files[] = {
  */
 int kscope_netfilter_init(struct proc_dir_entry *root)
 {
-	const struct kscope_nf_file *f;
+	const struct kscope_file *f;
 	int ret = -ENOMEM;
 
 	if (max_delay_us > KSCOPE_NF_DELAY_US_MAX)

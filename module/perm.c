@@ -23,7 +23,8 @@
 #include <linux/proc_fs.h>
 #include <linux/sched/task.h>
 
-#include "kscope.h"
+#include "perm.h"
+#include "sym.h"
 
 /**
  * kscope_may_open() - check an open of a control file

@@ -24,8 +24,11 @@
 #include <linux/seq_file.h>
 #include <linux/topology.h>
 
-#include "kscope.h"
 #include "kscope_compat.h"
+#include "fmt.h"
+#include "sched.h"
+#include "state.h"
+#include "sym.h"
 
 static const char * const kscope_schedstats_names[] = {
 	[KSCOPE_SCHEDSTATS_NONE]	= "not built (CONFIG_SCHEDSTATS=n)",
@@ -34,7 +37,7 @@ static const char * const kscope_schedstats_names[] = {
 	[KSCOPE_SCHEDSTATS_ON]		= "on",
 };
 
-const char *kscope_schedstats_name(enum kscope_schedstats s)
+static const char *kscope_schedstats_name(enum kscope_schedstats s)
 {
 	return kscope_schedstats_names[s];
 }

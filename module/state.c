@@ -10,8 +10,8 @@
 #include <linux/sched.h>
 #include <uapi/linux/sched.h>
 
-#include "kscope.h"
 #include "kscope_compat.h"
+#include "state.h"
 
 /*
  * Indexed by __task_state_index(): the same words, in the same order,

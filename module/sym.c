@@ -27,7 +27,7 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 
-#include "kscope.h"
+#include "sym.h"
 
 static bool resolve_symbols = true;
 module_param(resolve_symbols, bool, 0444);

@@ -13,8 +13,9 @@
 #include <linux/sched/prio.h>
 #include <linux/seq_file.h>
 
-#include "kscope.h"
 #include "kscope_compat.h"
+#include "state.h"
+#include "task.h"
 
 /*
  * Column widths, shared by the header and the lines so they line up.

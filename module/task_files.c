@@ -27,7 +27,15 @@
 #include "kscope.h"
 #include "kscope_compat.h"
 #include "cg_list.h"
+#include "cputime.h"
+#include "fmt.h"
 #include "memcg.h"
+#include "perm.h"
+#include "sched.h"
+#include "state.h"
+#include "task.h"
+#include "task_files.h"
+#include "watch.h"
 
 static int kscope_task_state_show(struct seq_file *m, struct pid_namespace *ns,
 				  struct task_struct *task)

@@ -28,6 +28,10 @@
 
 #include "kscope.h"
 #include "kscope_compat.h"
+#include "fmt.h"
+#include "perm.h"
+#include "task.h"
+#include "tasks.h"
 
 /**
  * kscope_tasks_find() - the first thread whose id is at least *@pos

@@ -21,8 +21,11 @@
 #include <linux/sched/signal.h>
 #include <linux/threads.h>
 
-#include "kscope.h"
 #include "kscope_compat.h"
+#include "walk.h"
+
+/* most pids looked at under one rcu_read_lock() */
+#define KSCOPE_WALK_BATCH	256
 
 /**
  * kscope_walk_tasks() - call @fn for every task of @ns, in pid order

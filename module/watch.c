@@ -29,8 +29,11 @@
 #include <linux/threads.h>
 #include <linux/uaccess.h>
 
-#include "kscope.h"
 #include "kscope_compat.h"
+#include "perm.h"
+#include "task.h"
+#include "task_files.h"
+#include "watch.h"
 
 /* Tokens accepted in one write to "watch". */
 #define KSCOPE_WATCH_MAX_REQS	64
