@@ -41,17 +41,17 @@ recv=$!
 sleep 1
 diag "running for $S s: $R readers and every worker at once"
 pids=
-for i in $(seq $R); do
-	"$KS" read $S > $out/read.$i 2>&1 &
+for i in $(seq "$R"); do
+	"$KS" read "$S" > $out/read."$i" 2>&1 &
 	pids="$pids $!"
 done
 for w in forkexec watch rules inject; do
-	"$KS" $w $S > $out/$w 2>&1 &
+	"$KS" $w "$S" > $out/$w 2>&1 &
 	pids="$pids $!"
 done
-"$KS" cgroup $S $target > $out/cgroup 2>&1 &
+"$KS" cgroup "$S" $target > $out/cgroup 2>&1 &
 pids="$pids $!"
-"$KTEST" churn $S > $out/churn 2>&1 &
+"$KTEST" churn "$S" > $out/churn 2>&1 &
 pids="$pids $!"
 "$KTEST" udpflood 127.0.0.1 5555 $((S * 1000)) > $out/flood1 &
 f1=$!
@@ -61,16 +61,16 @@ renice -n 19 -p $f1 $f2 > /dev/null
 pids="$pids $f1 $f2"
 
 for p in $pids; do
-	wait $p
+	wait "$p"
 done
 wait $recv
 
 # one line per worker, with what it did
-for f in $out/read.* $out/forkexec $out/watch $out/cgroup $out/rules $out/inject; do
-	line=$(tail -n 1 $f)
+for f in "$out"/read.* $out/forkexec $out/watch $out/cgroup $out/rules $out/inject; do
+	line=$(tail -n 1 "$f")
 	case $line in
 	*", 0 wrong") ok "$line" ;;
-	*) not_ok "$(basename $f): ${line:-no report}"; cat $f ;;
+	*) not_ok "$(basename "$f"): ${line:-no report}"; cat "$f" ;;
 	esac
 done
 check "thread churn: $(cat $out/churn)" grep -q '^churned [1-9]' $out/churn

@@ -69,19 +69,19 @@ compare() {
 sandwich() {
 	_try=0
 	while :; do
-		cat /proc/kscope/$1/sched > /tmp/ks1.$2
-		cat /proc/$1/sched > /tmp/ps.$2
-		cat /proc/kscope/$1/sched > /tmp/ks2.$2
-		cmp -s /tmp/ks1.$2 /tmp/ks2.$2 && break
+		cat /proc/kscope/"$1"/sched > /tmp/ks1."$2"
+		cat /proc/"$1"/sched > /tmp/ps."$2"
+		cat /proc/kscope/"$1"/sched > /tmp/ks2."$2"
+		cmp -s /tmp/ks1."$2" /tmp/ks2."$2" && break
 		_try=$((_try + 1))
 		[ $_try -ge 5 ] && diag "$2: the task kept changing" && break
 		sleep 0.2
 	done
 	[ $_try -gt 0 ] && diag "$2: $_try retries before two equal reads"
-	compare /tmp/ks1.$2 /tmp/ps.$2 > /tmp/cmp.$2
-	if grep -vq '^compared' /tmp/cmp.$2; then
+	compare /tmp/ks1."$2" /tmp/ps."$2" > /tmp/cmp."$2"
+	if grep -vq '^compared' /tmp/cmp."$2"; then
 		diag "$2: kscope's file, then /proc's:"
-		sed 's/^/#   /' /tmp/ks1.$2 /tmp/ps.$2
+		sed 's/^/#   /' /tmp/ks1."$2" /tmp/ps."$2"
 	fi
 }
 
@@ -143,7 +143,7 @@ echo $vp > /proc/kscope/watch
 if [ -n "$child" ]; then
 	check_eq "D task: in_state is measured from block_start" \
 		"$(field /proc/kscope/$vp/state in_state_ns | awk '{ print $2 }')" "(block_start)"
-	check_age "D task: blocked since its vfork child started" "$(start_ms $child)" \
+	check_age "D task: blocked since its vfork child started" "$(start_ms "$child")" \
 		field /proc/kscope/$vp/state in_state_ns
 else
 	not_ok "D task: no vfork child of $vp found in /proc"

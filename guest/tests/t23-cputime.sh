@@ -48,27 +48,28 @@ kticks() {
 # on its own below, where kscope is the first reader.
 compare_group() {
 	_p=$1
-	echo $_p > /proc/kscope/watch
-	_want="$(statf /proc/$_p/stat 14 15 16 17 43 44)"
-	cat /proc/kscope/$_p/cputime > /tmp/kc.$2
+	echo "$_p" > /proc/kscope/watch
+	_want="$(statf /proc/"$_p"/stat 14 15 16 17 43 44)"
+	cat /proc/kscope/"$_p"/cputime > /tmp/kc."$2"
 	check_eq "$2: group times equal /proc/$_p/stat fields 14-17, 43-44" \
-		"$(kticks /tmp/kc.$2 group)" "$_want"
-	_rt=$(($(field /tmp/kc.$2 group.sum_exec_runtime_ns) / 10000000))
+		"$(kticks /tmp/kc."$2" group)" "$_want"
+	_rt=$(($(field /tmp/kc."$2" group.sum_exec_runtime_ns) / 10000000))
 	_pt=$(echo "$_want" | awk '{ print $1 + $2 }')
 	check "$2: group runtime ($_rt ticks) is /proc's utime + stime ($_pt) within a tick" \
 		[ $((_rt - _pt)) -le 1 -a $((_pt - _rt)) -le 1 ]
 	_bad=
 	_n=0
-	for _t in $(ls /proc/$_p/task); do
-		echo $_t > /proc/kscope/watch
-		_want="$(statf /proc/$_p/task/$_t/stat 14 15 16 17 43 44)"
-		cat /proc/kscope/$_t/cputime > /tmp/kt.$2
-		_got="$(kticks /tmp/kt.$2 thread)"
+	for _t in /proc/"$_p"/task/*; do
+		_t=${_t##*/}
+		echo "$_t" > /proc/kscope/watch
+		_want="$(statf /proc/"$_p"/task/"$_t"/stat 14 15 16 17 43 44)"
+		cat /proc/kscope/"$_t"/cputime > /tmp/kt."$2"
+		_got="$(kticks /tmp/kt."$2" thread)"
 		[ "$_got" = "$_want" ] || _bad="$_bad tid $_t: kscope '$_got' /proc '$_want';"
-		_rt=$(cut -d' ' -f1 /proc/$_p/task/$_t/schedstat)
-		[ "$(field /tmp/kt.$2 thread.sum_exec_runtime_ns)" = "$_rt" ] ||
-			_bad="$_bad tid $_t: runtime $(field /tmp/kt.$2 thread.sum_exec_runtime_ns) schedstat $_rt;"
-		echo -$_t > /proc/kscope/watch
+		_rt=$(cut -d' ' -f1 /proc/"$_p"/task/"$_t"/schedstat)
+		[ "$(field /tmp/kt."$2" thread.sum_exec_runtime_ns)" = "$_rt" ] ||
+			_bad="$_bad tid $_t: runtime $(field /tmp/kt."$2" thread.sum_exec_runtime_ns) schedstat $_rt;"
+		echo -"$_t" > /proc/kscope/watch
 		_n=$((_n + 1))
 	done
 	check_eq "$2: each of $_n threads equals /proc/<pid>/task/<tid>/stat and schedstat" "$_bad" ""
@@ -76,8 +77,9 @@ compare_group() {
 
 # stopped_by_status PID: T in /proc/PID/status, which, unlike stat,
 # does not compute (and so fix) the group's adjusted times
+# shellcheck disable=SC2317 # called through check or wait_for
 stopped_by_status() {
-	grep -q '^State:.T' /proc/$1/status
+	grep -q '^State:.T' /proc/"$1"/status
 }
 
 # The split of runtime into user and system time, kscope first. A
@@ -124,7 +126,7 @@ zparent=$!
 wait_for [ -s /tmp/zp ]
 zp=$(cat /tmp/zp)
 wait_state "$zp" Z
-compare_group $zp "zombie"
+compare_group "$zp" "zombie"
 
 # The parent that reaped children: their times are in children.*
 rm -f /tmp/cdone

@@ -18,7 +18,9 @@ i=0
 while ! grep -q ready /tmp/threads.out 2>/dev/null; do
 	i=$((i + 1))
 	# the helper dies if the kernel refuses a thread
-	kill -0 $tp 2>/dev/null && [ $i -lt 1200 ] || break
+	if ! kill -0 $tp 2>/dev/null || [ $i -ge 1200 ]; then
+		break
+	fi
 	sleep 0.5
 done
 if ! grep -q "ready $N" /tmp/threads.out; then
@@ -36,6 +38,7 @@ ok "$N threads started in $((i / 2)) s"
 nthreads() {
 	ls -d /proc/[0-9]*/task/* 2>/dev/null | wc -l
 }
+# shellcheck disable=SC2317 # called through check or wait_for
 scan_done_since() {
 	[ "$(field /proc/kscope/hung scans)" -gt "$1" ]
 }
@@ -102,6 +105,7 @@ check "the sleepers' $((N + 1)) lines are identical in both reads" \
 	sh -c "cmp -s /tmp/w.p /tmp/b.p && [ \$(wc -l < /tmp/w.p) -eq $((N + 1)) ]"
 check "the sleepers show S with LOAD 0" \
 	[ "$(awk '$4 != "S" || $5 != 0' /tmp/w.p | wc -l)" -eq 0 ]
+# shellcheck disable=SC2016 # awk's program
 check "lines are in thread-id order" \
 	awk 'NR > 1 { if ($1 + 0 <= last) exit 1; last = $1 + 0 }' /tmp/whole
 

@@ -20,13 +20,13 @@ block() { awk -v p="pid: $2" 'on && /^pid: / { exit } $0 == p { on = 1 } on' "$1
 # bfield FILE PID NAME: NAME's value in PID's block
 bfield() { block "$1" "$2" | awk -v n="$3" 'index($0, n ": ") == 1 { print substr($0, length(n) + 3); exit }'; }
 # pfield PID NAME: NAME's value in /proc/PID/sched
-pfield() { awk -v n="$2" '$1 == n { print $3; exit }' /proc/$1/sched; }
+pfield() { awk -v n="$2" '$1 == n { print $3; exit }' /proc/"$1"/sched; }
 
 echo +memory > $CG/cgroup.subtree_control
 G=$CG/kt41
 mkdir -p $G
 pids=
-for i in 1 2 3 4 5; do
+for _ in 1 2 3 4 5; do
 	(in_cgroup $G sleep 1000) &
 	pids="$pids $!"
 done
@@ -35,10 +35,12 @@ thr=$!
 pids="$pids $thr"
 wait_for grep -q ready /tmp/t41.threads
 check_eq "watch 6 pids in one write" "$(kwrite /proc/kscope/watch "$pids")" "ok"
+# shellcheck disable=SC2086 # the pids, one space apart
 sorted=$(echo $pids | tr ' ' '\n' | sort -n | tr '\n' ' ')
 
-for f in $(ls $A); do
-	check_eq "all/$f: one block per watched pid, in pid order" "$(blocks $A/$f)" "$sorted"
+for f in "$A"/*; do
+	f=${f##*/}
+	check_eq "all/$f: one block per watched pid, in pid order" "$(blocks $A/"$f")" "$sorted"
 done
 check_eq "all/sched: every block ends with an empty line" \
 	"$(grep -c '^$' $A/sched)" "6"
@@ -48,26 +50,27 @@ check_eq "all/cg_list: every block starts with its pid (6 blocks)" \
 # each block against /proc/PID and the cgroup files
 for p in $pids; do
 	bad=
-	[ "$(bfield $A/state $p comm)" = "$(cat /proc/$p/comm)" ] || bad="$bad state.comm"
-	[ "$(bfield $A/state $p state | cut -c1)" = "$(state_of $p)" ] || bad="$bad state.state"
-	[ "$(bfield $A/sched $p threads)" = "$(awk '/^Threads:/ { print $2 }' /proc/$p/status)" ] ||
+	[ "$(bfield $A/state "$p" comm)" = "$(cat /proc/"$p"/comm)" ] || bad="$bad state.comm"
+	[ "$(bfield $A/state "$p" state | cut -c1)" = "$(state_of "$p")" ] || bad="$bad state.state"
+	[ "$(bfield $A/sched "$p" threads)" = "$(awk '/^Threads:/ { print $2 }' /proc/"$p"/status)" ] ||
 		bad="$bad sched.threads"
-	[ "$(bfield $A/sched $p policy)" = "$(pfield $p policy)" ] || bad="$bad sched.policy"
-	[ "$(bfield $A/sched $p prio)" = "$(pfield $p prio)" ] || bad="$bad sched.prio"
-	[ "$(bfield $A/sched $p se.nr_migrations)" = "$(pfield $p se.nr_migrations)" ] ||
+	[ "$(bfield $A/sched "$p" policy)" = "$(pfield "$p" policy)" ] || bad="$bad sched.policy"
+	[ "$(bfield $A/sched "$p" prio)" = "$(pfield "$p" prio)" ] || bad="$bad sched.prio"
+	[ "$(bfield $A/sched "$p" se.nr_migrations)" = "$(pfield "$p" se.nr_migrations)" ] ||
 		bad="$bad sched.se.nr_migrations"
-	[ "0::$(bfield $A/memcg $p path)" = "$(grep '^0::' /proc/$p/cgroup)" ] || bad="$bad memcg.path"
-	[ "$(bfield $A/memcg $p max)" = "$(cat $G/memory.max)" ] || bad="$bad memcg.max"
-	listed=$(block $A/cg_list $p | awk '/^ +PID COMM/ { l = 1; next } l && /^ *[0-9]/ { print $1 }' | sort -n | tr '\n' ' ')
+	[ "0::$(bfield $A/memcg "$p" path)" = "$(grep '^0::' /proc/"$p"/cgroup)" ] || bad="$bad memcg.path"
+	[ "$(bfield $A/memcg "$p" max)" = "$(cat $G/memory.max)" ] || bad="$bad memcg.max"
+	listed=$(block $A/cg_list "$p" | awk '/^ +PID COMM/ { l = 1; next } l && /^ *[0-9]/ { print $1 }' | sort -n | tr '\n' ' ')
 	[ "$listed" = "$(sort -n $G/cgroup.threads | tr '\n' ' ')" ] || bad="$bad cg_list"
-	check "block of $p ($(cat /proc/$p/comm)) agrees with /proc/$p and $G${bad:+; differs:$bad}" \
+	check "block of $p ($(cat /proc/"$p"/comm)) agrees with /proc/$p and $G${bad:+; differs:$bad}" \
 		[ -z "$bad" ]
 done
 
 # a reaped task has no block; the watch list still names it
+# shellcheck disable=SC2086 # the pids, one space apart
 victim=$(echo $pids | cut -d' ' -f1)
-kill $victim
-wait $victim 2>/dev/null
+kill "$victim"
+wait "$victim" 2>/dev/null
 wait_for sh -c "[ ! -e /proc/$victim ]"
 check "all/sched leaves out pid $victim once it is reaped" \
 	sh -c "! grep -qx 'pid: $victim' $A/sched"
@@ -78,13 +81,14 @@ check_eq "all/cg_list read 7 bytes at a time: the same pids" \
 	"$("$KTEST" read $A/cg_list 7 | sed -n 's/^pid: //p' | tr '\n' ' ')" "$(blocks $A/cg_list)"
 
 # unwatch the rest: empty again
+# shellcheck disable=SC2086 # the pids, one space apart
 rest=$(echo $pids | tr ' ' '\n' | grep -vx "$victim" | sed 's/^/-/' | tr '\n' ' ')
 check_eq "unwatch the rest" "$(kwrite /proc/kscope/watch "-$victim $rest")" "ok"
 check_eq "all/sched is empty again" "$(wc -c < $A/sched)" "0"
 
 for p in $pids; do
-	kill -9 $p 2>/dev/null
-	wait $p 2>/dev/null
+	kill -9 "$p" 2>/dev/null
+	wait "$p" 2>/dev/null
 done
 rmdir $G
 kscope_unload

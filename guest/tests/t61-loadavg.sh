@@ -23,7 +23,7 @@ klist() {
 # each against its raw avenrun[] value printed the way fs/proc/loadavg.c
 # does. A 5 s sample may fall between the two reads: try twice.
 loads() {
-	for try in 1 2; do
+	for _ in 1 2; do
 		cat /proc/kscope/loadavg > /tmp/la
 		p=$(cut -d' ' -f1-3 /proc/loadavg)
 		k="$(kval load1 /tmp/la) $(kval load5 /tmp/la) $(kval load15 /tmp/la)"
@@ -41,6 +41,7 @@ check_eq "fixed_1 is 2048" "$(kval fixed_1)" 2048
 # what /proc/loadavg says about running tasks and threads, against
 # kscope read in between; the readers themselves come and go, so allow
 # a difference of 2 in running tasks and 5 in threads
+# shellcheck disable=SC2317,SC2046 # called through check; set -- splits
 counts() {
 	set -- $(awk '{ split($4, a, "/"); print a[1], a[2] }' /proc/loadavg)
 	b_run=$1; b_thr=$2
@@ -64,8 +65,8 @@ done
 sleep 0.5
 check "runnable and tasks agree with /proc/loadavg's 4th field (3 spinning)" counts
 check "runnable counts the 3 spinning shells ($k_run)" [ "$k_run" -ge 4 ]
-kill $spin
-wait $spin 2>/dev/null
+kill "$spin"
+wait "$spin" 2>/dev/null
 
 # more threads than one RCU batch of the walk (256): the walk resumes
 # where each batch stopped, each thread once
@@ -99,6 +100,7 @@ ia=$(icount)
 ki=$(kval not_counting_idle /tmp/la)
 diag "I threads: /proc $ib then $ia, kscope $ki"
 # a kworker may wake between the reads: kscope within 1 of either side
+# shellcheck disable=SC2317 # called through check or wait_for
 idle_ok() {
 	[ "$ki" -gt 0 ] && [ "$ki" -ge $((ib < ia ? ib - 1 : ia - 1)) ] &&
 		[ "$ki" -le $((ib > ia ? ib + 1 : ia + 1)) ]
@@ -119,12 +121,13 @@ for i in $(seq $N); do
 	pids="$pids $!"
 done
 for p in $pids; do
-	wait_state $p D || not_ok "vfork parent $p never showed D in /proc"
+	wait_state "$p" D || not_ok "vfork parent $p never showed D in /proc"
 done
+# shellcheck disable=SC2086 # the pids, one space apart
 want=$(echo $pids | tr ' ' '\n' | sort -n | tr '\n' ' ')
 sleep 1.2
 # another task may pass through D for a moment: look up to 5 times
-for r in 1 2 3 4 5; do
+for _ in 1 2 3 4 5; do
 	cat /proc/kscope/loadavg > /tmp/la
 	got=$(klist /tmp/la | awk '$5 == "ktest" { print $1 }' | sort -n | tr '\n' ' ')
 	[ $(($(kval uninterruptible /tmp/la) - base)) -eq $N ] && [ "$got" = "$want" ] && break
@@ -133,7 +136,7 @@ done
 check_eq "uninterruptible rises by $N" $(($(kval uninterruptible /tmp/la) - base)) $N
 check_eq "the list holds exactly the $N vfork parents, comm ktest" "$got" "$want"
 check_eq "each listed: tgid = pid, state D, and /proc/<pid>/stat says D" \
-	"$(for p in $pids; do klist /tmp/la | awk -v p=$p '$1 == p { print $2 == p, $3 }'; state_of $p; done | tr '\n' ' ')" \
+	"$(for p in $pids; do klist /tmp/la | awk -v p="$p" '$1 == p { print $2 == p, $3 }'; state_of "$p"; done | tr '\n' ' ')" \
 	"$(for p in $pids; do echo "1 D"; echo D; done | tr '\n' ' ')"
 check_eq "listed in pid order" "$(klist /tmp/la | awk '{ print $1 }' | tr '\n' ' ')" \
 	"$(klist /tmp/la | awk '{ print $1 }' | sort -n | tr '\n' ' ')"
@@ -155,9 +158,10 @@ fi
 # from a new pid namespace the vfork parents are not visible: counted,
 # not listed
 if unshare -p -f --mount-proc sh -c 'cat /proc/kscope/loadavg' > /tmp/lans 2>/dev/null; then
+	# shellcheck disable=SC2317 # called through check or wait_for
 	hidden_ok() {
-		[ "$(kval uninterruptible /tmp/lans)" -ge $N ] &&
-			[ "$(kval uninterruptible_hidden /tmp/lans)" -ge $N ] &&
+		[ "$(kval uninterruptible /tmp/lans)" -ge "$N" ] &&
+			[ "$(kval uninterruptible_hidden /tmp/lans)" -ge "$N" ] &&
 			[ "$(klist /tmp/lans | awk '$5 == "ktest"' | wc -l)" -eq 0 ]
 	}
 	check "other pid namespace: the $N D tasks are counted, hidden, not listed" hidden_ok
@@ -173,14 +177,15 @@ loads "with $N tasks in D"
 
 # release: the parents die; their vfork children, left alone, too
 for p in $pids; do
-	kill -9 $p
-	wait $p 2>/dev/null
+	kill -9 "$p"
+	wait "$p" 2>/dev/null
 done
+# shellcheck disable=SC2013 # pids, one a line
 for c in $(awk -v l=" $pids " '{ sub(/.*\) /, ""); if (index(l, " " $2 " ")) print FILENAME }' /proc/[0-9]*/stat 2>/dev/null); do
 	c=${c#/proc/}
 	kill -9 "${c%/stat}" 2>/dev/null
 done
-for r in 1 2 3 4 5; do
+for _ in 1 2 3 4 5; do
 	cat /proc/kscope/loadavg > /tmp/la
 	left=$(klist /tmp/la | awk '$5 == "ktest"' | wc -l)
 	[ "$left" -eq 0 ] && [ "$(kval uninterruptible /tmp/la)" -eq "$base" ] && break

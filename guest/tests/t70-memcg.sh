@@ -162,13 +162,13 @@ wait $ap 2>/dev/null
 # a path longer than the 128 bytes kscope first tries on the stack
 long=$G
 for d in $(printf 'a%.0s' $(seq 60)) $(printf 'b%.0s' $(seq 60)) $(printf 'c%.0s' $(seq 60)); do
-	echo +memory > $long/cgroup.subtree_control
+	echo +memory > "$long"/cgroup.subtree_control
 	long=$long/$d
-	mkdir $long
+	mkdir "$long"
 done
-(in_cgroup $long sleep 1000) &
+(in_cgroup "$long" sleep 1000) &
 lp=$!
-wait_for grep -q "$lp" $long/cgroup.procs
+wait_for grep -q "$lp" "$long"/cgroup.procs
 echo $lp > /proc/kscope/watch
 cgline=$(grep '^0::' /proc/$lp/cgroup)
 check "a ${#cgline}-byte cgroup path: memcg's path equals /proc/$lp/cgroup's" \
@@ -178,7 +178,7 @@ check_eq "and cg_list's v2 line too" \
 kill -9 $lp
 wait $lp 2>/dev/null
 while [ "$long" != $G ]; do
-	rmdir $long
+	rmdir "$long"
 	long=${long%/*}
 done
 [ -n "${lru_gen_saved:-}" ] && echo "$lru_gen_saved" > $LRU_GEN

@@ -23,17 +23,17 @@ in_cgroup $B sleep 600 &
 sb=$!
 wait_for grep -q ready /tmp/t71.thr || not_ok "threads started"
 for p in $tp $sa $sb; do
-	echo $p > /proc/kscope/watch
+	echo "$p" > /proc/kscope/watch
 done
 
 # listed PID: the pids cg_list of PID lists, sorted
 listed() {
 	awk '/^    PID COMM$/ { on = 1; next } /^$/ { on = 0 } on { print $1 }' \
-		/proc/kscope/$1/cg_list | sort -n | tr '\n' ' '
+		/proc/kscope/"$1"/cg_list | sort -n | tr '\n' ' '
 }
 
 threads_of() {
-	sort -n $1/cgroup.threads | tr '\n' ' '
+	sort -n "$1"/cgroup.threads | tr '\n' ' '
 }
 
 check_eq "A: cg_list lists cgroup.threads (4 threads, 1 sleep)" "$(listed $tp)" "$(threads_of $A)"

@@ -32,8 +32,9 @@ charge() {
 }
 
 # near A B: |A - B| <= TOL
+# shellcheck disable=SC2317 # called through check or wait_for
 near() {
-	[ $(($1 - $2)) -le $TOL ] && [ $(($2 - $1)) -le $TOL ]
+	[ $(($1 - $2)) -le "$TOL" ] && [ $(($2 - $1)) -le "$TOL" ]
 }
 
 ev() {

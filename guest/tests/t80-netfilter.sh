@@ -22,7 +22,7 @@ A=$!
 kscope_load || { not_ok "insmod"; finish; }
 unshare -n sleep 100000 &
 B=$!
-ns_of() { readlink /proc/$1/ns/net 2>/dev/null | tr -dc 0-9; }
+ns_of() { readlink /proc/"$1"/ns/net 2>/dev/null | tr -dc 0-9; }
 own=$(ns_of $$)
 wait_for sh -c "[ \"\$(readlink /proc/$A/ns/net | tr -dc 0-9)\" != $own ]"
 wait_for sh -c "[ \"\$(readlink /proc/$B/ns/net | tr -dc 0-9)\" != $own ]"
@@ -39,8 +39,9 @@ ip link set "$peer" name kvb
 ip link set kva netns $A
 ip link set kvb netns $B
 for side in "A kva 1" "B kvb 2"; do
+	# shellcheck disable=SC2086 # its three words
 	set -- $side
-	in$1 sh -c "echo 0 > /proc/sys/net/ipv6/conf/$2/accept_dad
+	in"$1" sh -c "echo 0 > /proc/sys/net/ipv6/conf/$2/accept_dad
 		ip link set lo up
 		ip addr add 10.80.0.$3/24 dev $2
 		ip addr add fd80::$3/64 dev $2
@@ -62,17 +63,17 @@ del() { kwrite $RULES "del $1" > /dev/null; }
 # udp_in4 NS, udp_in6 NS: UDP datagrams delivered, from /proc/net/snmp
 # ("Udp:" header and value lines) and snmp6 ("Udp6InDatagrams N")
 # of namespace NS (read by a cat in it: /proc/net is the reader's)
-udp_in4() { in$1 cat /proc/net/snmp | awk '/^Udp:/ { if (++n == 1) for (i = 1; i <= NF; i++) c[$i] = i; else print $c["InDatagrams"] }'; }
-udp_in6() { in$1 cat /proc/net/snmp6 | awk '$1 == "Udp6InDatagrams" { print $2 }'; }
+udp_in4() { in"$1" cat /proc/net/snmp | awk '/^Udp:/ { if (++n == 1) for (i = 1; i <= NF; i++) c[$i] = i; else print $c["InDatagrams"] }'; }
+udp_in6() { in"$1" cat /proc/net/snmp6 | awk '$1 == "Udp6InDatagrams" { print $2 }'; }
 # dev_rx NS DEV: received packets of DEV in namespace NS's /proc/net/dev
-dev_rx() { in$1 cat /proc/net/dev | awk -v d="$2:" '$1 == d { print $3 }'; }
+dev_rx() { in"$1" cat /proc/net/dev | awk -v d="$2:" '$1 == d { print $3 }'; }
 
 # recv_start NS PORT...: a receiver in NS; recv_wait: its counts
 recv_start() {
 	_ns=$1
 	shift
 	rm -f /tmp/recv.out
-	in$_ns "$KTEST" udprecv 1500 "$@" > /tmp/recv.out &
+	in"$_ns" "$KTEST" udprecv 1500 "$@" > /tmp/recv.out &
 	RP=$!
 	wait_for grep -q ready /tmp/recv.out
 }
@@ -95,9 +96,9 @@ check_eq "drop (IPv4): B's Udp InDatagrams rose by port 5002's datagrams only" \
 rx=$(($(dev_rx B kvb) - rx0))
 check "drop (IPv4): B's kvb received both ports' datagrams ($rx packets)" [ "$rx" -ge $((s1 + s2)) ]
 check_eq "drop (IPv4): the rule matched and fired once per datagram sent" \
-	"$(col $id 2) $(col $id 3)" "$s1 $s1"
+	"$(col "$id" 2) $(col "$id" 3)" "$s1 $s1"
 check_eq "drop (IPv4): stats count the drops" "$(($(stat drops) - d0))" "$s1"
-del $id
+del "$id"
 
 # ---- drop, IPv6, by destination prefix
 id=$(add "proto=udp dst=fd80::/64 dport=5011 action=drop")
@@ -109,19 +110,19 @@ recv_wait
 check_eq "drop (IPv6): none of port 5011, all of 5012" "$(got 5011) $(got 5012)" "0 $s2"
 check_eq "drop (IPv6): B's Udp6InDatagrams rose by port 5012's only" \
 	"$(($(udp_in6 B) - u0))" "$s2"
-check_eq "drop (IPv6): matched and fired per datagram" "$(col $id 2) $(col $id 3)" "$s1 $s1"
+check_eq "drop (IPv6): matched and fired per datagram" "$(col "$id" 2) $(col "$id" 3)" "$s1 $s1"
 check_eq "drop (IPv6): the rule lists its prefix" \
-	"$(awk -v id=$id '$1 == id { print $6, $7, $8 }' $RULES)" "family=ipv6 proto=udp dst=fd80::/64"
-del $id
+	"$(awk -v id="$id" '$1 == id { print $6, $7, $8 }' $RULES)" "family=ipv6 proto=udp dst=fd80::/64"
+del "$id"
 
 # ---- a hit budget: count 5 of 20, then stop; packets are not touched
 id=$(add "proto=udp dport=5003 budget=5 action=count")
 recv_start B 5003
 s=$(inA "$KTEST" udpsend 10.80.0.2 5003 20 | awk '{ print $2 }')
 recv_wait
-check_eq "budget=5: matched all $s, fired 5" "$(col $id 2) $(col $id 3)" "$s 5"
+check_eq "budget=5: matched all $s, fired 5" "$(col "$id" 2) $(col "$id" 3)" "$s 5"
 check_eq "budget=5: the receiver got all $s" "$(got 5003)" "$s"
-del $id
+del "$id"
 
 # ---- scoped to a namespace (and an interface)
 ida=$(add "proto=udp dport=5005 netns=$NSA action=count")
@@ -129,15 +130,15 @@ idb=$(add "proto=udp dport=5005 netns=$NSB dev=kvb action=count")
 recv_start B 5005
 s=$(inA "$KTEST" udpsend 10.80.0.2 5005 30 | awk '{ print $2 }')
 recv_wait
-check_eq "netns=A: A->B traffic (received in B) does not fire it" "$(col $ida 2)" 0
-check_eq "netns=B dev=kvb: A->B traffic fires it once per datagram" "$(col $idb 2)" "$s"
+check_eq "netns=A: A->B traffic (received in B) does not fire it" "$(col "$ida" 2)" 0
+check_eq "netns=B dev=kvb: A->B traffic fires it once per datagram" "$(col "$idb" 2)" "$s"
 recv_start A 5005
 s=$(inB "$KTEST" udpsend 10.80.0.1 5005 30 | awk '{ print $2 }')
 recv_wait
-check_eq "netns=A: B->A traffic fires it once per datagram" "$(col $ida 2)" "$s"
-check_eq "netns=B: B->A traffic leaves it as it was" "$(col $idb 2)" 30
-del $ida
-del $idb
+check_eq "netns=A: B->A traffic fires it once per datagram" "$(col "$ida" 2)" "$s"
+check_eq "netns=B: B->A traffic leaves it as it was" "$(col "$idb" 2)" 30
+del "$ida"
+del "$idb"
 
 # ---- a payload prefix: "kscope" dropped, other datagrams pass
 id=$(add "proto=udp dport=5006 payload=6b73636f7065 action=drop")
@@ -145,8 +146,8 @@ recv_start B 5006
 inA "$KTEST" udpsend 10.80.0.2 5006 10 > /dev/null
 inA "$KTEST" udpsend 10.80.0.2 5006 15 00ff00ff > /dev/null
 recv_wait
-check_eq "payload=kscope: those dropped, the 15 others received" "$(got 5006) $(col $id 3)" "15 10"
-del $id
+check_eq "payload=kscope: those dropped, the 15 others received" "$(got 5006) $(col "$id" 3)" "15 10"
+del "$id"
 
 # ---- process context: the hook queues, a kworker runs the action
 w0=$(stat context_work)
@@ -158,7 +159,7 @@ recv_wait
 wait_for sh -c "[ \"\$(awk -v id=$id '\$1 == id { print \$4 }' $RULES)\" = 0 ]"
 check_eq "context=work: 10 queued, 10 run in process context" \
 	"$(($(stat queued) - q0)) $(($(stat context_work) - w0))" "10 10"
-del $id
+del "$id"
 
 # ---- log, ratelimited, one line per hit
 id=$(add "proto=udp dport=5008 action=log budget=1")
@@ -168,7 +169,7 @@ recv_wait
 check "log: one line naming the rule, the flow, the device and the namespace" \
 	sh -c "dmesg | grep -q 'netfilter: rule $id: proto 17 10.80.0.1:[0-9]* -> 10.80.0.2:5008 dev kvb netns $NSB (softirq)'"
 check_eq "log: budget=1 logged once" "$(dmesg | grep -c "netfilter: rule $id:")" 1
-del $id
+del "$id"
 
 # ---- delay: round trips to an echo in B grow by about us
 inB "$KTEST" udpecho 5004 &
@@ -181,7 +182,7 @@ rtt() { inA "$KTEST" rtt 10.80.0.2 5004 21 | tee -a /tmp/rtt.out | awk '{ print 
 base=$(rtt)
 id=$(add "proto=udp dport=5004 action=delay us=20000")
 slow=$(rtt)
-del $id
+del "$id"
 after=$(rtt)
 kill $ep
 diag "RTT (median min max): $(tr '\n' ';' < /tmp/rtt.out) without, with delay us=20000, after del"
@@ -212,13 +213,13 @@ recv_start B 5009
 inA "$KTEST" udpsend 10.80.0.2 5009 4 > /dev/null
 recv_wait
 m1=$(mf)
-check_eq "leak: the rule holds 4 x 4096 pages" "$(col $id 5)" 16384
+check_eq "leak: the rule holds 4 x 4096 pages" "$(col "$id" 5)" 16384
 check_eq "leak: stats say so" "$(stat leak_pages_held)" 16384
 kb=$((16384 * $(getconf PAGESIZE 2>/dev/null || echo 4096) / 1024))
 diag "free: $m0 kB before, $m1 kB holding $kb kB"
 check "leak: free memory fell by about $kb kB (-$((m0 - m1)) kB, within 15%)" \
 	[ $((m0 - m1)) -ge $((kb * 85 / 100)) -a $((m0 - m1)) -le $((kb * 115 / 100)) ]
-del $id
+del "$id"
 wait_for sh -c "[ \"\$(awk '\$1 == \"leak_pages_held:\" { print \$2 }' $STATS)\" = 0 ]"
 m2=$(mf)
 diag "free after del: $m2 kB"
@@ -276,7 +277,7 @@ recv_start B 5009
 inA "$KTEST" udpsend 10.80.0.2 5009 3 > /dev/null
 recv_wait
 check_eq "max_leak_pages=100: three hits of 64 pages hold 100" \
-	"$(col $id 3) $(col $id 5) $(stat leak_pages_held)" "3 100 100"
+	"$(col "$id" 3) $(col "$id" 5) $(stat leak_pages_held)" "3 100 100"
 check_eq "and the two hits cut short are counted" "$(stat leak_limited)" 2
 kscope_unload
 

@@ -50,15 +50,15 @@ valid() {
 }
 userns=$(as_nobody unshare -Ur sh -c 'id -u' 2>/dev/null)
 for f in $writable; do
-	check_eq "${f#$P/}: non-root write: EPERM" "$(as_nobody "$KTEST" write $f "$(valid $f)")" EPERM
+	check_eq "${f#"$P"/}: non-root write: EPERM" "$(as_nobody "$KTEST" write "$f" "$(valid "$f")")" EPERM
 	if [ "$userns" = 0 ]; then
-		check_eq "${f#$P/}: root of a user namespace: EPERM" \
-			"$(as_nobody unshare -Ur "$KTEST" write $f "$(valid $f)")" EPERM
+		check_eq "${f#"$P"/}: root of a user namespace: EPERM" \
+			"$(as_nobody unshare -Ur "$KTEST" write "$f" "$(valid "$f")")" EPERM
 	else
-		skip "${f#$P/}: root of a user namespace: EPERM" \
+		skip "${f#"$P"/}: root of a user namespace: EPERM" \
 			"no unprivileged user namespaces here"
 	fi
-	check_eq "${f#$P/}: root may write" "$(kwrite $f "$(valid $f)")" ok
+	check_eq "${f#"$P"/}: root may write" "$(kwrite "$f" "$(valid "$f")")" ok
 done
 echo free > $P/inject/memcg_charge
 [ -e $P/netfilter ] && echo "del all" > $P/netfilter/rules
@@ -82,7 +82,7 @@ nr=0
 leaks=0
 for f in $files; do
 	nr=$((nr + 1))
-	if as_nobody cat $f 2>/dev/null | grep -Eq "$ADDR"; then
+	if as_nobody cat "$f" 2>/dev/null | grep -Eq "$ADDR"; then
 		leaks=$((leaks + 1))
 		diag "$f shows an address to uid $NOBODY"
 	fi
@@ -97,9 +97,9 @@ check "uid $NOBODY sees the D task in hung, without it" \
 for f in state:stat sched:sched cputime:stat cg_list:cgroup memcg:cgroup lru:cgroup; do
 	k=${f%%:*}
 	p=${f#*:}
-	[ -e $P/$root_task/$k ] || continue
-	a=$(as_nobody cat $P/$root_task/$k > /dev/null 2>&1 && echo yes || echo no)
-	b=$(as_nobody cat /proc/$root_task/$p > /dev/null 2>&1 && echo yes || echo no)
+	[ -e $P/$root_task/"$k" ] || continue
+	a=$(as_nobody cat $P/$root_task/"$k" > /dev/null 2>&1 && echo yes || echo no)
+	b=$(as_nobody cat /proc/$root_task/"$p" > /dev/null 2>&1 && echo yes || echo no)
 	check_eq "$k of a root task read by uid $NOBODY as /proc/PID/$p is ($b)" "$a" "$b"
 done
 
@@ -117,10 +117,10 @@ readable() {
 	_e=$(as_nobody cat "$1" 2>&1 > /dev/null) && echo yes || echo "${_e##*: }"
 }
 sees() {	# sees MOUNT FILE PID: uid 65534 finds PID in MOUNT/kscope/FILE
-	as_nobody cat $1/kscope/$2 2>/dev/null | awk -v p=$3 '$1 == p { f = 1 } END { exit !f }'
+	as_nobody cat "$1"/kscope/"$2" 2>/dev/null | awk -v p="$3" '$1 == p { f = 1 } END { exit !f }'
 }
 sees_all() {	# sees_all MOUNT FILE PID: uid 65534 finds PID's block in MOUNT/kscope/all/FILE
-	as_nobody cat $1/kscope/all/$2 2>/dev/null | grep -qx "pid: $3"
+	as_nobody cat "$1"/kscope/all/"$2" 2>/dev/null | grep -qx "pid: $3"
 }
 # listed MOUNT PID WHAT FILE...: uid 65534 finds PID in each FILE as
 # it can read MOUNT/PID/stat
@@ -129,11 +129,11 @@ listed() {
 	_p=$2
 	_what=$3
 	shift 3
-	_truth=$(readable $_m/$_p/stat)
+	_truth=$(readable "$_m"/"$_p"/stat)
 	[ "$_truth" = yes ] || _truth=no
 	for _f in "$@"; do
 		check_eq "$_m: uid $NOBODY sees $_what in $_f as in $_m/PID/stat ($_truth)" \
-			"$(sees $_m $_f $_p && echo yes || echo no)" "$_truth"
+			"$(sees "$_m" "$_f" "$_p" && echo yes || echo no)" "$_truth"
 	done
 }
 for m in /proc /tmp/p2 /tmp/p1 /tmp/pg; do
@@ -162,7 +162,7 @@ check "/tmp/p2: cg_list of uid $NOBODY's task hides root's tasks in its cgroup (
 # the rest are root's; the reading cat is uid 65534's too, and gone now
 root_listed=
 for p in $listed; do
-	[ "$(awk '/^Uid:/ { print $2 }' /proc/$p/status 2>/dev/null)" = 0 ] && root_listed="$root_listed $p"
+	[ "$(awk '/^Uid:/ { print $2 }' /proc/"$p"/status 2>/dev/null)" = 0 ] && root_listed="$root_listed $p"
 done
 check "/tmp/p2: and lists its own ($listed), no root task" \
 	sh -c "echo ' $listed' | grep -q ' $own ' && [ -z '$root_listed' ]"

@@ -33,7 +33,7 @@ canceled=0
 eio=0
 held=0
 max_ms=0
-for i in $(seq $N); do
+for i in $(seq "$N"); do
 	kscope_load || { not_ok "insmod in cycle $i"; break; }
 	echo $$ > $P/watch
 	echo "threshold_ms=0 period_ms=20" > $P/hung
@@ -48,13 +48,13 @@ for i in $(seq $N); do
 	hp=
 	first=$held
 	for f in tasks hung loadavg $$/state $$/sched all/sched netfilter/rules; do
-		[ -e $P/$f ] || continue
-		"$KTEST" hold $P/$f $out/go > $out/hold.$held &
+		[ -e $P/"$f" ] || continue
+		"$KTEST" hold $P/"$f" $out/go > $out/hold.$held &
 		hp="$hp $!"
 		held=$((held + 1))
 	done
 	for h in $(seq $first $((held - 1))); do
-		wait_for grep -qs opened $out/hold.$h
+		wait_for grep -qs opened $out/hold."$h"
 	done
 	wait_for grep -q '^sleepers: [1-9]' $P/inject/sleep_d
 	t0=$(uptime_ms)
@@ -75,7 +75,7 @@ for i in $(seq $N); do
 	[ $ms -gt $max_ms ] && max_ms=$ms
 	touch $out/go
 	for p in $hp; do
-		wait $p
+		wait "$p"
 	done
 	wait $sleeper
 	[ "$(cat $out/sleeper)" = ECANCELED ] && canceled=$((canceled + 1))

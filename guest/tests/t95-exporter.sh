@@ -98,7 +98,7 @@ for p in $dps; do
 	wait_state "$p" D
 done
 wait_state $tp T
-wait_state $zp Z
+wait_state "$zp" Z
 # past the hung threshold, with a scan or two after
 sleep 1.5
 
@@ -149,6 +149,7 @@ proc_states > /tmp/t95/st.after
 
 check_eq "busybox sh: exit 0, nothing on stderr" "$rc $(cat /tmp/t95/err)" "0 "
 check "--output DIR writes DIR/kscope.prom" [ -s $OUT ]
+# shellcheck disable=SC2010 # dot files, names of one pattern
 check_eq "mode 0644, no temporary file left" \
 	"$(stat -c %a $OUT) $(ls -A /tmp/t95 | grep -c '^\.kscope')" "644 0"
 check_eq "every sample's family has HELP and TYPE before it" \
@@ -198,10 +199,11 @@ grep '^#' /tmp/t95/cpu
 n=$(sed -n 's/^checked //p' /tmp/t95/cpu)
 check "kscope_cpu_seconds_total: $n samples, each between two reads of /proc/stat" \
 	[ "$(grep -c '^#' /tmp/t95/cpu)" = 0 -a "${n:-0}" -gt 0 ]
+# shellcheck disable=SC2013 # cpu numbers, one a line
 for cpu in $(awk '$1 ~ /^cpu[0-9]+$/ { print substr($1, 4) }' /proc/stat); do
 	check_eq "cpu$cpu guest seconds as /proc/stat's guest fields" \
 		"$(metric "kscope_cpu_guest_seconds_total{cpu=\"$cpu\",mode=\"user\"}" | cut -d. -f1)" \
-		"$(($(ticks 10 $cpu /tmp/t95/stat.after) / 100))"
+		"$(($(ticks 10 "$cpu" /tmp/t95/stat.after) / 100))"
 done
 
 # ---- memcg of the watched pid
@@ -260,6 +262,7 @@ wait $tp $ap $zparent 2> /dev/null
 [ $have_nf = 1 ] && kwrite $NF 'del all' > /dev/null
 cp $OUT /tmp/t95/old
 wait_for rmmod kscope 2> /dev/null
+# shellcheck disable=SC2086 # three pids
 wait $dps
 "$EXP" --output $OUT > /dev/null 2> /tmp/t95/err
 rc=$?
