@@ -17,6 +17,8 @@
 #                      Debian's kernel (scripts/bench; not part of test)
 #   make demo          boot the test VM, load kscope, show its files and
 #                      an experiment
+#   make man           the manual page build/man/kscope.7 from
+#                      Documentation/ (scripts/docs man)
 #   make vm            interactive shell in the test VM with kscope
 #                      loaded (KERNEL=stock or debug)
 #   make install       install kscope.ko for KDIR's kernel (modules_install)
@@ -102,6 +104,10 @@ demo:
 bench:
 	@scripts/bench
 
+# the manual page build/man/kscope.7, from Documentation/ (docutils)
+man:
+	@scripts/docs man
+
 vm:
 	@scripts/setup tools headers $(KERNEL)
 	@scripts/build $(KERNEL)
@@ -111,4 +117,4 @@ distclean: clean
 	rm -rf build
 
 .PHONY: all modules modules_install install clean distclean check test stress demo vm version \
-	dkms-install dkms-remove bench
+	dkms-install dkms-remove bench man
