@@ -9,7 +9,7 @@
 #                      modinfo, checkpatch --strict, codespell
 #   make test          check, DKMS, KUnit and integration tests on
 #                      Debian's generic and rt kernels and on the debug
-#                      kernel, in QEMU
+#                      kernel, in QEMU (Documentation/testing.rst)
 #   make stress        the stress test alone, on the debug kernel
 #                      (KSCOPE_STRESS_SECS=N to run longer than 60 s)
 #   make bench         kscope against ps, busybox ps, a C /proc reader
