@@ -30,6 +30,7 @@
 
 #include "kscope_compat.h"
 #include "cputime.h"
+#include "fmt.h"
 
 /**
  * kscope_cputime_adjust() - divide exact runtime in the sampled ratio
@@ -168,6 +169,14 @@ static void kscope_group_cputime(struct task_struct *p,
 	raw_spin_unlock_irqrestore(&prev->lock, flags);
 }
 
+/* "@who@name: @v\n" */
+static void kscope_cputime_put(struct seq_file *m, const char *who,
+			       const char *name, u64 v)
+{
+	seq_puts(m, who);
+	kscope_seq_u64(m, name, v);
+}
+
 static void kscope_cputime_print(struct seq_file *m, const char *who,
 				 const struct kscope_cputime *ct)
 {
@@ -175,15 +184,15 @@ static void kscope_cputime_print(struct seq_file *m, const char *who,
 	u64 user;
 
 	user = kscope_sub_clamped(ct->utime_adj, ct->gtime, &clamped);
-	seq_printf(m, "%s.utime_ns: %llu\n", who, ct->utime);
-	seq_printf(m, "%s.stime_ns: %llu\n", who, ct->stime);
-	seq_printf(m, "%s.sum_exec_runtime_ns: %llu\n", who, ct->rtime);
-	seq_printf(m, "%s.gtime_ns: %llu\n", who, ct->gtime);
-	seq_printf(m, "%s.utime_adjusted_ns: %llu\n", who, ct->utime_adj);
-	seq_printf(m, "%s.stime_adjusted_ns: %llu\n", who, ct->stime_adj);
-	seq_printf(m, "%s.user_excl_guest_ns: %llu\n", who, user);
-	seq_printf(m, "%s.guest_clamped: %d\n", who, clamped);
-	seq_printf(m, "%s.vtime_pending: %d\n", who, ct->vtime);
+	kscope_cputime_put(m, who, ".utime_ns", ct->utime);
+	kscope_cputime_put(m, who, ".stime_ns", ct->stime);
+	kscope_cputime_put(m, who, ".sum_exec_runtime_ns", ct->rtime);
+	kscope_cputime_put(m, who, ".gtime_ns", ct->gtime);
+	kscope_cputime_put(m, who, ".utime_adjusted_ns", ct->utime_adj);
+	kscope_cputime_put(m, who, ".stime_adjusted_ns", ct->stime_adj);
+	kscope_cputime_put(m, who, ".user_excl_guest_ns", user);
+	kscope_cputime_put(m, who, ".guest_clamped", clamped);
+	kscope_cputime_put(m, who, ".vtime_pending", ct->vtime);
 }
 
 /**
@@ -202,10 +211,10 @@ int kscope_task_cputime_show(struct seq_file *m, struct pid_namespace *ns,
 	struct kscope_cputime ct;
 	unsigned int seq;
 
-	seq_printf(m, "pid: %d\n", task_pid_nr_ns(p, ns));
-	seq_printf(m, "tgid: %d\n", task_tgid_nr_ns(p, ns));
-	seq_printf(m, "threads: %d\n", get_nr_threads(p));
-	seq_printf(m, "user_hz: %d\n", USER_HZ);
+	kscope_seq_s64(m, "pid", task_pid_nr_ns(p, ns));
+	kscope_seq_s64(m, "tgid", task_tgid_nr_ns(p, ns));
+	kscope_seq_s64(m, "threads", get_nr_threads(p));
+	kscope_seq_s64(m, "user_hz", USER_HZ);
 
 	kscope_thread_cputime(p, &ct);
 	kscope_cputime_print(m, "thread", &ct);
@@ -218,8 +227,8 @@ int kscope_task_cputime_show(struct seq_file *m, struct pid_namespace *ns,
 		cstime = sig->cstime;
 		cgtime = sig->cgtime;
 	} while (read_seqretry(&sig->stats_lock, seq));
-	seq_printf(m, "children.utime_ns: %llu\n", cutime);
-	seq_printf(m, "children.stime_ns: %llu\n", cstime);
-	seq_printf(m, "children.gtime_ns: %llu\n", cgtime);
+	kscope_seq_u64(m, "children.utime_ns", cutime);
+	kscope_seq_u64(m, "children.stime_ns", cstime);
+	kscope_seq_u64(m, "children.gtime_ns", cgtime);
 	return 0;
 }

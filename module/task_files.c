@@ -48,21 +48,30 @@ static int kscope_task_state_show(struct seq_file *m, struct pid_namespace *ns,
 	kscope_task_state_age(task, &age);
 	kscope_state_bits_snprint(bits, sizeof(bits), snap.state.raw);
 
-	seq_printf(m, "pid: %d\n", snap.pid);
-	seq_printf(m, "tgid: %d\n", snap.tgid);
-	seq_printf(m, "comm: %s\n", snap.comm);
-	seq_printf(m, "state: %c (%s)\n", snap.state.letter, snap.state.name);
+	kscope_seq_s64(m, "pid", snap.pid);
+	kscope_seq_s64(m, "tgid", snap.tgid);
+	kscope_seq_str(m, "comm", snap.comm);
+	seq_puts(m, "state: ");
+	seq_putc(m, snap.state.letter);
+	seq_puts(m, " (");
+	seq_puts(m, snap.state.name);
+	seq_puts(m, ")\n");
+	/* hex: seq_put_hex_ll() is not exported on 6.1 */
 	seq_printf(m, "raw: 0x%08x %s\n", snap.state.raw, bits);
-	seq_printf(m, "load: %u\n", snap.load);
-	seq_printf(m, "kthread: %u\n", snap.kthread);
-	seq_printf(m, "on_rq: %d\n", READ_ONCE(task->on_rq));
-	seq_printf(m, "on_cpu: %d\n", kscope_task_on_cpu(task));
-	seq_printf(m, "cpu: %u\n", snap.cpu);
-	if (age.source == KSCOPE_AGE_UNKNOWN)
-		seq_printf(m, "in_state_ns: unknown (%s)\n", age.why);
-	else
-		seq_printf(m, "in_state_ns: %llu (%s)\n", age.ns,
-			   kscope_age_source_name(age.source));
+	kscope_seq_u64(m, "load", snap.load);
+	kscope_seq_u64(m, "kthread", snap.kthread);
+	kscope_seq_s64(m, "on_rq", READ_ONCE(task->on_rq));
+	kscope_seq_s64(m, "on_cpu", kscope_task_on_cpu(task));
+	kscope_seq_u64(m, "cpu", snap.cpu);
+	if (age.source == KSCOPE_AGE_UNKNOWN) {
+		seq_puts(m, "in_state_ns: unknown (");
+		seq_puts(m, age.why);
+	} else {
+		seq_put_decimal_ull(m, "in_state_ns: ", age.ns);
+		seq_puts(m, " (");
+		seq_puts(m, kscope_age_source_name(age.source));
+	}
+	seq_puts(m, ")\n");
 	return 0;
 }
 
