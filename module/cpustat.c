@@ -27,6 +27,7 @@
 #include "kscope_compat.h"
 #include "cpustat.h"
 #include "cputime.h"
+#include "fmt.h"
 
 /* subtractions clamped to 0 since the module was loaded, all reads */
 static atomic64_t kscope_cpustat_clamps = ATOMIC64_INIT(0);
@@ -153,7 +154,13 @@ static void kscope_cpustat_text(struct seq_file *m, const char *unit,
 				const char *cpu, const char *state,
 				const char *idle_from)
 {
-	seq_printf(m, "%-5s %-7s %-7s %-9s", unit, cpu, state, idle_from);
+	kscope_seq_str_width(m, unit, -5);
+	seq_putc(m, ' ');
+	kscope_seq_str_width(m, cpu, -7);
+	seq_putc(m, ' ');
+	kscope_seq_str_width(m, state, -7);
+	seq_putc(m, ' ');
+	kscope_seq_str_width(m, idle_from, -9);
 }
 
 /* a ticks count fits 12 columns for 30 years of 32 CPUs; ns need 20 */
@@ -165,10 +172,15 @@ static void kscope_cpustat_header(struct seq_file *m, int width)
 	int i;
 
 	kscope_cpustat_text(m, "UNIT", "CPU", "STATE", "IDLE_FROM");
-	for (i = 0; i < KSCOPE_CS_NR; i++)
-		seq_printf(m, " %*s", width, kscope_cpustat_names[i]);
-	seq_printf(m, " %*s %*s %s\n", width, "user_noguest",
-		   width, "nice_noguest", "CLAMPED");
+	for (i = 0; i < KSCOPE_CS_NR; i++) {
+		seq_putc(m, ' ');
+		kscope_seq_str_width(m, kscope_cpustat_names[i], width);
+	}
+	seq_putc(m, ' ');
+	kscope_seq_str_width(m, "user_noguest", width);
+	seq_putc(m, ' ');
+	kscope_seq_str_width(m, "nice_noguest", width);
+	seq_puts(m, " CLAMPED\n");
 }
 
 static const char *kscope_cpustat_clamped(const struct kscope_cpustat_vals *c)
@@ -191,10 +203,17 @@ static void kscope_cpustat_line(struct seq_file *m, bool ns, const char *cpu,
 	int i;
 
 	kscope_cpustat_text(m, ns ? "ns" : "ticks", cpu, state, idle_from);
-	for (i = 0; i < KSCOPE_CS_NR; i++)
-		seq_printf(m, " %*llu", width, c->v[i]);
-	seq_printf(m, " %*llu %*llu %s\n", width, c->user_noguest,
-		   width, c->nice_noguest, kscope_cpustat_clamped(c));
+	for (i = 0; i < KSCOPE_CS_NR; i++) {
+		seq_putc(m, ' ');
+		kscope_seq_u64_width(m, c->v[i], width);
+	}
+	seq_putc(m, ' ');
+	kscope_seq_u64_width(m, c->user_noguest, width);
+	seq_putc(m, ' ');
+	kscope_seq_u64_width(m, c->nice_noguest, width);
+	seq_putc(m, ' ');
+	seq_puts(m, kscope_cpustat_clamped(c));
+	seq_putc(m, '\n');
 }
 
 /* one table: the total, then each possible CPU */
@@ -242,12 +261,12 @@ static int kscope_cpustat_show(struct seq_file *m, void *v)
 	for_each_possible_cpu(cpu)
 		clamps += kscope_cpustat_clamps_of(&rows[cpu]);
 
-	seq_printf(m, "user_hz: %d\n", USER_HZ);
-	seq_printf(m, "possible: %u\n", possible);
-	seq_printf(m, "online: %u\n", online);
-	seq_printf(m, "clamped: %u\n", clamps);
-	seq_printf(m, "clamped_since_load: %lld\n",
-		   (long long)atomic64_add_return(clamps, &kscope_cpustat_clamps));
+	kscope_seq_s64(m, "user_hz", USER_HZ);
+	kscope_seq_u64(m, "possible", possible);
+	kscope_seq_u64(m, "online", online);
+	kscope_seq_u64(m, "clamped", clamps);
+	kscope_seq_s64(m, "clamped_since_load",
+		       atomic64_add_return(clamps, &kscope_cpustat_clamps));
 	seq_putc(m, '\n');
 	kscope_cpustat_table(m, false, rows, &total);
 	seq_putc(m, '\n');

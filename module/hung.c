@@ -51,6 +51,7 @@
 
 #include "kscope.h"
 #include "kscope_compat.h"
+#include "fmt.h"
 #include "hung.h"
 #include "perm.h"
 #include "sched.h"
@@ -547,33 +548,34 @@ static void kscope_hung_summary_show(struct seq_file *m,
 	unsigned long secs;
 	int left;
 
-	seq_printf(m, "threshold_ms: %u (%s)\n", r->threshold,
-		   READ_ONCE(kscope_hung_threshold) < 0 ?
-		   "kernel.hung_task_timeout_secs" : "set");
-	seq_printf(m, "period_ms: %u%s\n", READ_ONCE(kscope_hung_period),
-		   READ_ONCE(kscope_hung_period) ? "" : " (scanner stopped)");
+	seq_put_decimal_ull(m, "threshold_ms: ", r->threshold);
+	seq_puts(m, READ_ONCE(kscope_hung_threshold) < 0 ?
+		 " (kernel.hung_task_timeout_secs)\n" : " (set)\n");
+	seq_put_decimal_ull(m, "period_ms: ", READ_ONCE(kscope_hung_period));
+	seq_puts(m, READ_ONCE(kscope_hung_period) ? "\n" :
+		 " (scanner stopped)\n");
 	if (kscope_hung_timeout(&secs))
 		seq_puts(m, "khungtaskd_timeout_s: unknown\n");
 	else
-		seq_printf(m, "khungtaskd_timeout_s: %lu\n", secs);
+		kscope_seq_u64(m, "khungtaskd_timeout_s", secs);
 	if (kscope_hung_warnings_left(&left))
 		seq_puts(m, "khungtaskd_warnings_left: unknown\n");
 	else
-		seq_printf(m, "khungtaskd_warnings_left: %d\n", left);
+		kscope_seq_s64(m, "khungtaskd_warnings_left", left);
 
 	mutex_lock(&kscope_hung_lock);
-	seq_printf(m, "scans: %llu\n", kscope_hung_scans);
-	seq_printf(m, "last_scan_tasks: %lu\n", kscope_hung_last.tasks);
-	seq_printf(m, "last_scan_us: %llu\n",
-		   div_u64(kscope_hung_last.total_ns, NSEC_PER_USEC));
-	seq_printf(m, "last_scan_rcu_sections: %u\n", kscope_hung_last.batches);
-	seq_printf(m, "scan_ns_per_task: %llu\n", kscope_hung_sum_tasks ?
-		   div64_u64(kscope_hung_sum_ns, kscope_hung_sum_tasks) : 0);
-	seq_printf(m, "max_rcu_hold_us: %llu\n",
-		   div_u64(kscope_hung_max_hold_ns, NSEC_PER_USEC));
-	seq_printf(m, "tracked: %u\n", kscope_hung_ntracked);
-	seq_printf(m, "overflow: %lu\n", kscope_hung_overflow);
-	seq_printf(m, "crossed: %llu\n", kscope_hung_crossed);
+	kscope_seq_u64(m, "scans", kscope_hung_scans);
+	kscope_seq_u64(m, "last_scan_tasks", kscope_hung_last.tasks);
+	kscope_seq_u64(m, "last_scan_us",
+		       div_u64(kscope_hung_last.total_ns, NSEC_PER_USEC));
+	kscope_seq_u64(m, "last_scan_rcu_sections", kscope_hung_last.batches);
+	kscope_seq_u64(m, "scan_ns_per_task", kscope_hung_sum_tasks ?
+		       div64_u64(kscope_hung_sum_ns, kscope_hung_sum_tasks) : 0);
+	kscope_seq_u64(m, "max_rcu_hold_us",
+		       div_u64(kscope_hung_max_hold_ns, NSEC_PER_USEC));
+	kscope_seq_u64(m, "tracked", kscope_hung_ntracked);
+	kscope_seq_u64(m, "overflow", kscope_hung_overflow);
+	kscope_seq_u64(m, "crossed", kscope_hung_crossed);
 	mutex_unlock(&kscope_hung_lock);
 	seq_printf(m, "\n%7s %7s %-10s %10s %-11s %-7s %s\n", "PID", "TGID",
 		   "RAW", "BLOCKED_MS", "SOURCE", "KHUNG", "COMM");
@@ -854,8 +856,10 @@ static int kscope_hung_history_show(struct seq_file *m, void *v)
 
 	mutex_lock(&kscope_hung_lock);
 	n = min_t(u64, kscope_hung_crossed, hung_history);
-	seq_printf(m, "crossed: %llu\n", kscope_hung_crossed);
-	seq_printf(m, "kept: %u of %u\n", n, hung_history);
+	kscope_seq_u64(m, "crossed", kscope_hung_crossed);
+	seq_put_decimal_ull(m, "kept: ", n);
+	seq_put_decimal_ull(m, " of ", hung_history);
+	seq_putc(m, '\n');
 	seq_printf(m, "\n%14s %7s %7s %10s %-5s %s\n", "SINCE_S", "PID", "TGID",
 		   "BLOCKED_MS", "ENDED", "COMM");
 	for (i = 0, seq = kscope_hung_crossed; i < n; i++, seq--) {
@@ -878,9 +882,10 @@ static int kscope_hung_history_show(struct seq_file *m, void *v)
 		seq_putc(m, '\n');
 	}
 	mutex_unlock(&kscope_hung_lock);
-	if (hidden)
-		seq_printf(m, "hidden: %u (not in this pid namespace, or hidden by hidepid=)\n",
-			   hidden);
+	if (hidden) {
+		seq_put_decimal_ull(m, "hidden: ", hidden);
+		seq_puts(m, " (not in this pid namespace, or hidden by hidepid=)\n");
+	}
 	return 0;
 }
 

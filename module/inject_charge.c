@@ -38,6 +38,7 @@
 #include <linux/uaccess.h>
 
 #include "kscope_compat.h"
+#include "fmt.h"
 #include "inject_charge.h"
 #include "perm.h"
 
@@ -390,14 +391,15 @@ static int kscope_charge_show(struct seq_file *m, void *v)
 	mutex_lock(&kscope_charge_lock);
 	list_for_each_entry(b, &kscope_charge_blocks, node)
 		n++;
-	seq_printf(m, "max_bytes: %lu\n", memcg_charge_max);
-	seq_printf(m, "held_bytes: %llu\n",
-		   (u64)kscope_charge_held * PAGE_SIZE);
-	seq_printf(m, "held_blocks: %u\n", n);
+	kscope_seq_u64(m, "max_bytes", memcg_charge_max);
+	kscope_seq_u64(m, "held_bytes", (u64)kscope_charge_held * PAGE_SIZE);
+	kscope_seq_u64(m, "held_blocks", n);
 	seq_puts(m, "\n     ID        BYTES MEMCG\n");
 	list_for_each_entry(b, &kscope_charge_blocks, node) {
-		seq_printf(m, "%7u %12llu ", b->id,
-			   (u64)b->nr_pages * PAGE_SIZE);
+		kscope_seq_u64_width(m, b->id, 7);
+		seq_putc(m, ' ');
+		kscope_seq_u64_width(m, (u64)b->nr_pages * PAGE_SIZE, 12);
+		seq_putc(m, ' ');
 		seq_escape(m, b->path, " \t\n\\");
 		seq_putc(m, '\n');
 	}

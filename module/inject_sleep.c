@@ -24,6 +24,7 @@
 #include <linux/wait.h>
 
 #include "kscope_compat.h"
+#include "fmt.h"
 #include "inject_sleep.h"
 #include "perm.h"
 
@@ -116,10 +117,10 @@ static int kscope_sleep_show(struct seq_file *m, void *v)
 {
 	bool idle = (uintptr_t)m->private;
 
-	seq_printf(m, "sleepers: %d\n", atomic_read(&kscope_sleepers[idle]));
-	seq_printf(m, "state: %s\n", idle ? "I (TASK_IDLE)" :
-		   "D (TASK_UNINTERRUPTIBLE)");
-	seq_printf(m, "max_ms: %u\n", sleep_max_ms);
+	kscope_seq_s64(m, "sleepers", atomic_read(&kscope_sleepers[idle]));
+	kscope_seq_str(m, "state", idle ? "I (TASK_IDLE)" :
+		       "D (TASK_UNINTERRUPTIBLE)");
+	kscope_seq_u64(m, "max_ms", sleep_max_ms);
 	return 0;
 }
 

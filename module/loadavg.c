@@ -28,6 +28,7 @@
 
 #include "kscope.h"
 #include "kscope_compat.h"
+#include "fmt.h"
 #include "loadavg.h"
 #include "perm.h"
 #include "sched.h"
@@ -222,7 +223,7 @@ static int kscope_loadavg_collect(struct kscope_loadavg_snap *s)
 static void kscope_loadavg_put(struct seq_file *m, const char *name,
 			       unsigned long v)
 {
-	seq_printf(m, "%s: %lu\n", name, v);
+	kscope_seq_u64(m, name, v);
 }
 
 #define KSCOPE_LOADAVG_HDR_FMT	"%7s %7s %5s %16s %-16s %s\n"
@@ -236,10 +237,12 @@ static void kscope_loadavg_header_show(struct seq_file *m,
 
 	for (i = 0; i < 3; i++) {
 		kscope_loadavg_snprint(buf, sizeof(buf), s->avenrun[i]);
-		seq_printf(m, "%s: %s\n", names[i], buf);
+		kscope_seq_str(m, names[i], buf);
 	}
-	for (i = 0; i < 3; i++)
-		seq_printf(m, "%s_raw: %lu\n", names[i], s->avenrun[i]);
+	for (i = 0; i < 3; i++) {
+		seq_puts(m, names[i]);
+		kscope_seq_u64(m, "_raw", s->avenrun[i]);
+	}
 	kscope_loadavg_put(m, "fixed_1", FIXED_1);
 	kscope_loadavg_put(m, "tasks", s->tasks);
 	kscope_loadavg_put(m, "hidden", s->hidden);

@@ -61,6 +61,7 @@
 
 #include "kscope.h"
 #include "kscope_compat.h"
+#include "fmt.h"
 #include "netfilter.h"
 #include "nf_rule.h"
 #include "perm.h"
@@ -737,25 +738,27 @@ static int kscope_nf_stats_show(struct seq_file *m, void *v)
 		sum.leak_limited += READ_ONCE(s->leak_limited);
 	}
 	mutex_lock(&kscope_nf_lock);
-	seq_printf(m, "rules: %u\n", kscope_nf_nr_rules);
+	kscope_seq_u64(m, "rules", kscope_nf_nr_rules);
 	mutex_unlock(&kscope_nf_lock);
-	seq_printf(m, "max_rules: %u\n", max_rules);
-	seq_printf(m, "allow_destructive: %d\n", allow_destructive);
-	seq_printf(m, "seen: %lu\n", sum.seen);
-	seq_printf(m, "matched: %lu\n", sum.matched);
-	for (i = 0; i < KSCOPE_NF_NR_ACTIONS; i++)
-		seq_printf(m, "action_%s: %lu\n", kscope_nf_action_name(i),
-			   sum.fired[i]);
-	for (i = 0; i < KSCOPE_NF_NR_CTX; i++)
-		seq_printf(m, "context_%s: %lu\n", kscope_nf_ctx_name(i),
-			   sum.ctx[i]);
-	seq_printf(m, "queued: %lu\n", sum.queued);
-	seq_printf(m, "drops: %lu\n", sum.drops);
-	seq_printf(m, "leak_pages_held: %ld\n",
-		   atomic_long_read(&kscope_nf_leak_held));
-	seq_printf(m, "max_leak_pages: %lu\n", max_leak_pages);
-	seq_printf(m, "leak_alloc_failures: %lu\n", sum.leak_alloc_failures);
-	seq_printf(m, "leak_limited: %lu\n", sum.leak_limited);
+	kscope_seq_u64(m, "max_rules", max_rules);
+	kscope_seq_u64(m, "allow_destructive", allow_destructive);
+	kscope_seq_u64(m, "seen", sum.seen);
+	kscope_seq_u64(m, "matched", sum.matched);
+	for (i = 0; i < KSCOPE_NF_NR_ACTIONS; i++) {
+		seq_puts(m, "action_");
+		kscope_seq_u64(m, kscope_nf_action_name(i), sum.fired[i]);
+	}
+	for (i = 0; i < KSCOPE_NF_NR_CTX; i++) {
+		seq_puts(m, "context_");
+		kscope_seq_u64(m, kscope_nf_ctx_name(i), sum.ctx[i]);
+	}
+	kscope_seq_u64(m, "queued", sum.queued);
+	kscope_seq_u64(m, "drops", sum.drops);
+	kscope_seq_s64(m, "leak_pages_held",
+		       atomic_long_read(&kscope_nf_leak_held));
+	kscope_seq_u64(m, "max_leak_pages", max_leak_pages);
+	kscope_seq_u64(m, "leak_alloc_failures", sum.leak_alloc_failures);
+	kscope_seq_u64(m, "leak_limited", sum.leak_limited);
 	return 0;
 }
 
