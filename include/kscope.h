@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kscope.h - what nearly every kscope source file shares: the version,
- * the types of the tables /proc/kscope/ files are made from, and the
- * pid namespace a file is read in.
+ * kscope.h - what is not any one area's: the version, the types of
+ * the tables /proc/kscope/ files are made from, and the pid namespace
+ * a file is read in.
  *
  * Each area has its own header next to this one, named after its
  * source file (state.h for module/state.c, nf_rule.h for
@@ -10,7 +10,7 @@
  * others and the KUnit suites. kscope_compat.h is the one place that
  * tests the kernel version.
  *
- * Every .c file starts, after its SPDX line and comment, with
+ * Every file in module/ starts, after its SPDX line and comment, with
  *
  *	#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
  *
