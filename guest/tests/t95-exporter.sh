@@ -226,12 +226,7 @@ fi
 # ---- Prometheus' parser, and the host's bash and awk
 PROMTOOL=$(ls /host/var/cache/kscope/promtool-*/promtool 2>/dev/null | tail -n1)
 if [ -z "$PROMTOOL" ]; then
-	if [ "$KSCOPE_KERNEL" = debug ]; then
-		skip "promtool check metrics, and the host's bash and awk" \
-			"the host's promtool, bash and awk are not mounted on the debug kernel"
-	else
-		not_ok "promtool needs the host's / (scripts/vm --host) and scripts/setup tools"
-	fi
+	not_ok "promtool needs the host's / (scripts/vm --host) and scripts/setup tools"
 else
 	# read over 9p once (40 MB), then run from the guest's /tmp, which
 	# the host's / has bound in
