@@ -64,9 +64,11 @@ check_eq "after migration, /proc/$sa/cgroup agrees" \
 # one task migrates back and forth while A's list is read: the four
 # threads that stay are always listed, the migrating one at most once,
 # and nothing else ever
+# A's threads are read before the mover starts: once it runs, A may
+# hold the mover too
+stay="$(threads_of $A)"
 sh -c 'while :; do echo '$sa' > '$A'/cgroup.procs; echo '$sa' > '$B'/cgroup.procs; done' &
 mover=$!
-stay="$(threads_of $A)"
 bad=
 i=0
 while [ $i -lt 25 ]; do
