@@ -6,7 +6,9 @@
 
 for f in tasks version watch self/state; do
 	kscope_load || { not_ok "insmod"; finish; }
-	rm -f /tmp/go
+	# the holder's shell truncates hold.out only once it runs: remove
+	# the last file's, or its "opened" is taken for this one's
+	rm -f /tmp/go /tmp/hold.out
 	"$KTEST" hold /proc/kscope/$f /tmp/go > /tmp/hold.out &
 	hp=$!
 	i=0
