@@ -64,6 +64,7 @@
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <linux/uaccess.h>
+#include <linux/vmstat.h>
 #include <linux/workqueue.h>
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
@@ -240,17 +241,36 @@ static unsigned long kscope_nf_leak(struct kscope_nf_rule *r, unsigned long nr,
 }
 
 /*
+ * OOM kills since boot: the kernel's oom_kill event (/proc/vmstat), or
+ * 0 without event counters.
+ */
+static unsigned long kscope_nf_oom_kills(void)
+{
+	unsigned long n = 0;
+#ifdef CONFIG_VM_EVENT_COUNTERS
+	int cpu;
+
+	for_each_online_cpu(cpu)
+		n += per_cpu(vm_event_states, cpu).event[OOM_KILL];
+#endif
+	return n;
+}
+
+/*
  * oom: allocate with GFP_KERNEL, which reclaims and then calls the OOM
- * killer, until an allocation fails; the pages stay with the rule.
- * An order-0 GFP_KERNEL allocation does not fail while the killer can
- * free memory, so this ends when the system has nothing left to kill
- * ("Out of memory and no killable processes", a panic), the task is
- * killed itself (it is a kworker, so it will not be), or the rule is
- * deleted.
+ * killer, until the killer has killed once; the pages stay with the
+ * rule. With vm.panic_on_oom=1 the kernel panics at the first OOM
+ * instead. It also ends when an allocation fails, when the system has
+ * nothing left to kill ("Out of memory and no killable processes", a
+ * panic), or when the rule is deleted. (Without the kernel's event
+ * counters the kills are not seen, and it goes on until one of those.)
  */
 static void kscope_nf_oom(struct kscope_nf_rule *r)
 {
-	while (kscope_nf_leak(r, 1024, KSCOPE_NF_WORK, false) == 1024)
+	unsigned long kills = kscope_nf_oom_kills();
+
+	while (kscope_nf_oom_kills() == kills &&
+	       kscope_nf_leak(r, 1024, KSCOPE_NF_WORK, false) == 1024)
 		;
 }
 
