@@ -126,6 +126,21 @@ else
 	skip "no hook without a rule (kprobes)" "no kprobe events on this kernel"
 fi
 
+# ---- the same in the kernel's hook list, where nftables can read it
+# (nfnetlink_hook: Debian's 6.12 kernels, not its 6.1)
+NFT="chroot /host /usr/sbin/nft"
+# (the LSM's hooks are always listed where it works)
+if [ -x /host/usr/sbin/nft ] && $NFT list hooks 2>/dev/null | grep -q 'family ip'; then
+	kh() { $NFT list hooks 2>/dev/null | grep -c kscope_nf_hook; }
+	check_eq "nft list hooks: no kscope hook without a rule" "$(kh)" 0
+	id=$(add "proto=udp dport=5098 action=count")
+	check "nft list hooks: kscope's hook with one rule (ip and ip6)" [ "$(kh)" -ge 2 ]
+	del "$id"
+	check_eq "nft list hooks: gone after the last del" "$(kh)" 0
+else
+	skip "nft list hooks" "no nft on the host or no nfnetlink_hook in this kernel"
+fi
+
 # ---- drop, IPv4: none of port 5001 arrives, all of 5002
 id=$(add "proto=udp dport=5001 action=drop")
 d0=$(stat drops)
