@@ -135,6 +135,8 @@ if [ -x /host/usr/sbin/nft ] && $NFT list hooks 2>/dev/null | grep -q 'family ip
 	check_eq "nft list hooks: no kscope hook without a rule" "$(kh)" 0
 	id=$(add "proto=udp dport=5098 action=count")
 	check "nft list hooks: kscope's hook with one rule (ip and ip6)" [ "$(kh)" -ge 2 ]
+	diag "nft list hooks, one rule: $($NFT list hooks 2>/dev/null |
+		grep -e '^family' -e kscope_nf_hook | tr -s '\t ' ' ' | paste -sd '|')"
 	del "$id"
 	check_eq "nft list hooks: gone after the last del" "$(kh)" 0
 else
