@@ -15,8 +15,9 @@ HT=/proc/sys/kernel/hung_task_timeout_secs
 CAP_SYS_PTRACE=19
 
 # listed PID: whether hung lists PID
+# shellcheck disable=SC2317 # called through check and wait_for
 listed() {
-	awk -v p="$1" '$1 == p { f = 1 } END { exit !f }' $H
+	awk -v p="$1" '$1 == p { f = 1 } END { exit !f }' "$H"
 }
 
 # d_task [nodump]: a root task asleep in D until kscope is unloaded;
@@ -102,7 +103,8 @@ for r in root noptrace; do
 	run=
 	[ $r = noptrace ] && run=$noptrace
 	for t in plain nodump; do
-		eval "pid=\$$t"
+		pid=$plain
+		[ $t = nodump ] && pid=$nodump
 		want=$(pstack "$run" "$pid")
 		check_eq "$r reads the stack of a $t root task in hung as /proc/PID/stack ($want)" \
 			"$(kstack "$run" "$pid")" "$want"
@@ -118,9 +120,9 @@ kscope_load || { not_ok "insmod"; finish; }
 bad=0
 rounds=40
 for round in $(seq $rounds); do
-	( for i in 1 2 3 4 5 6 7 8 9 10; do echo period_ms=0 > $H; echo period_ms=10 > $H; echo period_ms=0 > $H; done ) &
+	( for _ in 1 2 3 4 5 6 7 8 9 10; do echo period_ms=0 > $H; echo period_ms=10 > $H; echo period_ms=0 > $H; done ) &
 	a=$!
-	( for i in 1 2 3 4 5 6 7 8 9 10; do echo period_ms=10 > $H; echo period_ms=0 > $H; echo period_ms=10 > $H; done ) &
+	( for _ in 1 2 3 4 5 6 7 8 9 10; do echo period_ms=10 > $H; echo period_ms=0 > $H; echo period_ms=10 > $H; done ) &
 	b=$!
 	wait $a $b
 	[ "$(field $H period_ms)" = "0 (scanner stopped)" ] && continue
@@ -128,6 +130,10 @@ for round in $(seq $rounds); do
 	if ! wait_for [ "$(field $H scans)" -gt "$s" ]; then
 		bad=$((bad + 1))
 		diag "round $round: $(field $H period_ms) but scans stay at $s"
+		for st in /proc/[0-9]*/stack; do
+			grep -q kscope "$st" 2>/dev/null && diag "$st: $(tr '\n' ' ' < "$st")"
+		done
+		head -14 $H | while read -r l; do diag "$l"; done
 		echo period_ms=0 > $H
 	fi
 done

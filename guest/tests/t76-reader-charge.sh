@@ -5,14 +5,14 @@
 # in a memory cgroup of its own, holds many descriptors of loadavg and
 # hung open, each with its snapshot of the D tasks taken. The same
 # number of descriptors is held twice, with no D tasks and with
-# $ND of them; the difference in the cgroup's memory.current must be
+# $NDT of them; the difference in the cgroup's memory.current must be
 # at least 16 bytes per D task per descriptor (a pid and a tgid are
 # 8); so memory.max bounds what a reader can pin.
 . ./lib.sh
 
 P=/proc/kscope
 NOBODY=65534
-ND=${KSCOPE_CHARGE_D:-300}
+NDT=${KSCOPE_CHARGE_D:-300}
 NFD=400
 G=$CG/kscope-reader
 W=/tmp/charge
@@ -50,19 +50,19 @@ hold $P/loadavg loadavg-0
 hold $P/hung hung-0
 i=0
 pids=""
-while [ $i -lt "$ND" ]; do
+while [ $i -lt "$NDT" ]; do
 	"$KTEST" write $P/inject/sleep_d 600000 > /dev/null &
 	pids="$pids $!"
 	i=$((i + 1))
 done
-wait_for [ "$(awk '/^uninterruptible:/ { print $2 }' $P/loadavg)" -ge "$ND" ]
-wait_for [ "$(field $P/hung tracked)" -ge "$ND" ]
+wait_for [ "$(awk '/^uninterruptible:/ { print $2 }' $P/loadavg)" -ge "$NDT" ]
+wait_for [ "$(field $P/hung tracked)" -ge "$NDT" ]
 hold $P/loadavg loadavg-d
 hold $P/hung hung-d
 for f in loadavg hung; do
 	grown=$(($(cat $W/$f-d) - $(cat $W/$f-0)))
-	want=$((NFD * ND * 16))
-	check "$f: $NFD descriptors of uid $NOBODY with $ND D tasks in them: memory.current +$grown bytes more than with none, at least $want" \
+	want=$((NFD * NDT * 16))
+	check "$f: $NFD descriptors of uid $NOBODY with $NDT D tasks in them: memory.current +$grown bytes more than with none, at least $want" \
 		[ "$grown" -ge "$want" ]
 done
 

@@ -2,7 +2,8 @@
 # shellcheck shell=sh
 #
 # cg_list over a css_set of many threads (KSCOPE_CG_THREADS, default
-# 100,000, in a cgroup of their own): css_set_lock, taken with
+# 100,000, or as many as 60% of the VM's memory holds, in a cgroup of
+# their own): css_set_lock, taken with
 # interrupts off, is held for a bounded part of the css_set only, the
 # lines lock_entries and lock_held_us say how much and how long, and
 # the counts still add up to the cgroup's own (cgroup.threads).
@@ -13,10 +14,11 @@ N=${KSCOPE_CG_THREADS:-100000}
 G=$CG/kscope-many
 # entries looked at under the lock: 4,096 rows and as many dying tasks
 BUDGET=8192
-# the longest hold allowed, us: 1 ms with interrupts off. Under the
-# emulator a bounded walk (4,097 entries) takes ~0.1 ms, the whole of
-# 100,000 threads 1.6 ms
-HOLD_US=${KSCOPE_CG_HOLD_US:-1000}
+# the longest hold allowed, us. The entry count is what bounds the hold;
+# its time, measured in the guest, also counts the other vCPU's turns
+# under single-threaded TCG (about 1.6 ms whether 4,096 or 100,001
+# entries were walked), so it is only checked against a loose ceiling
+HOLD_US=${KSCOPE_CG_HOLD_US:-20000}
 
 kscope_load || { not_ok "insmod"; finish; }
 if [ ! -e $CG/cgroup.procs ]; then
@@ -28,6 +30,22 @@ echo $((N + 50000)) > /proc/sys/kernel/pid_max
 echo $((3 * N + 65536)) > /proc/sys/vm/max_map_count
 mkdir -p $G
 W=/tmp/cgmany
+# what a thread costs on this kernel, measured with 2,000 of them: use
+# at most 60% of the memory available (100,000 threads need a VM of
+# about 4.5 GB on Debian's kernel; make test's 2 GB gets fewer, still
+# far beyond the bound)
+avail() {
+	awk '/^MemAvailable:/ { print $2 }' /proc/meminfo
+}
+a0=$(avail)
+"$KTEST" threads 2000 > $W &
+wait_for grep -q ready $W
+cost=$(( (a0 - $(avail)) / 2000 + 1 ))
+kill $!
+wait $!
+fit=$(( $(avail) * 6 / 10 / cost ))
+diag "a thread costs ~$cost KiB here: room for $fit"
+[ "$fit" -lt "$N" ] && N=$fit
 ( in_cgroup $G "$KTEST" threads "$N" > $W ) &
 pid=$!
 start=$(date +%s)
