@@ -32,10 +32,15 @@ d_task() {
 	wait_state $D_PID D
 }
 
+# scans_above N: whether the scanner has looked more than N times
+# shellcheck disable=SC2317 # called through wait_for
+scans_above() {
+	[ "$(field "$H" scans)" -gt "$1" ]
+}
+
 # five_scans: wait until the scanner has looked five more times
 five_scans() {
-	_s=$(field $H scans)
-	wait_for [ "$(field $H scans)" -ge $((_s + 5)) ]
+	wait_for scans_above $(($(field $H scans) + 4))
 }
 
 ht=$(cat $HT 2>/dev/null)
@@ -115,8 +120,14 @@ check "and hung says why" sh -c "$noptrace cat $H | grep -q 'stack not shown: no
 kscope_unload
 wait "$plain" "$nodump"
 
-# two root writers racing: period_ms nonzero means a running scanner
+# two root writers racing: period_ms nonzero means a running scanner.
+# With 5,000 threads more, a scan takes milliseconds: a writer stopping
+# the scanner waits that long for the running scan, the window in which
+# the other writer's restart used to be lost
 kscope_load || { not_ok "insmod"; finish; }
+"$KTEST" threads 5000 > /tmp/t27-threads &
+threads=$!
+wait_for grep -q ready /tmp/t27-threads
 bad=0
 rounds=40
 for round in $(seq $rounds); do
@@ -127,7 +138,7 @@ for round in $(seq $rounds); do
 	wait $a $b
 	[ "$(field $H period_ms)" = "0 (scanner stopped)" ] && continue
 	s=$(field $H scans)
-	if ! wait_for [ "$(field $H scans)" -gt "$s" ]; then
+	if ! wait_for scans_above "$s"; then
 		bad=$((bad + 1))
 		diag "round $round: $(field $H period_ms) but scans stay at $s"
 		for st in /proc/[0-9]*/stack; do
@@ -138,6 +149,8 @@ for round in $(seq $rounds); do
 	fi
 done
 check_eq "$rounds rounds of two racing period_ms writers: never a period without a scanner" $bad 0
+kill $threads
+wait $threads
 kscope_unload
 [ -n "$ht" ] && echo "$ht" > $HT
 finish

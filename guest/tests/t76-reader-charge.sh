@@ -46,6 +46,13 @@ hold() {
 	grep -q "^opened $NFD" $W/out || diag "$1: $(cat $W/out)"
 }
 
+# all_d: whether loadavg counts the D tasks and hung follows them
+# shellcheck disable=SC2317 # called through wait_for
+all_d() {
+	[ "$(awk '/^uninterruptible:/ { print $2 }' "$P/loadavg")" -ge "$NDT" ] &&
+		[ "$(field "$P/hung" tracked)" -ge "$NDT" ]
+}
+
 hold $P/loadavg loadavg-0
 hold $P/hung hung-0
 i=0
@@ -55,8 +62,7 @@ while [ $i -lt "$NDT" ]; do
 	pids="$pids $!"
 	i=$((i + 1))
 done
-wait_for [ "$(awk '/^uninterruptible:/ { print $2 }' $P/loadavg)" -ge "$NDT" ]
-wait_for [ "$(field $P/hung tracked)" -ge "$NDT" ]
+wait_for all_d
 hold $P/loadavg loadavg-d
 hold $P/hung hung-d
 for f in loadavg hung; do
