@@ -18,6 +18,10 @@
  *                            each; print "opened N" (or "open ERRNO
  *                            after K"), then keep them open until the
  *                            file GO exists
+ *   ktest race FILE US TEXT1 TEXT2
+ *                            open FILE twice for writing; a thread
+ *                            writes TEXT1 to one, and US microseconds
+ *                            after it started, TEXT2 to the other
  *   ktest write FILE TEXT    open FILE for writing and write TEXT in one
  *                            write(2); print "ok" or the errno's name
  *   ktest runas UID CMD...   setgid/setuid to UID then exec CMD
@@ -219,6 +223,39 @@ static int cmd_holdmany(const char *path, int n, const char *go)
 	fflush(stdout);
 	while (access(go, F_OK))
 		nanosleep(&tick, NULL);
+	return 0;
+}
+
+struct race_write {
+	int fd;
+	const char *text;
+};
+
+static void *race_writer(void *arg)
+{
+	struct race_write *w = arg;
+
+	if (write(w->fd, w->text, strlen(w->text)) < 0)
+		die("write");
+	return NULL;
+}
+
+static int cmd_race(const char *path, long us, const char *text1,
+		    const char *text2)
+{
+	struct race_write w1 = { open(path, O_WRONLY), text1 };
+	struct timespec delay = { us / 1000000, us % 1000000 * 1000 };
+	int fd2 = open(path, O_WRONLY);
+	pthread_t t;
+
+	if (w1.fd < 0 || fd2 < 0)
+		die(path);
+	if (pthread_create(&t, NULL, race_writer, &w1))
+		die("pthread_create");
+	nanosleep(&delay, NULL);
+	if (write(fd2, text2, strlen(text2)) < 0)
+		die("write");
+	pthread_join(t, NULL);
 	return 0;
 }
 
@@ -548,6 +585,8 @@ int main(int argc, char **argv)
 		return cmd_hold(argv[2], argv[3]);
 	if (argc >= 5 && !strcmp(argv[1], "holdmany"))
 		return cmd_holdmany(argv[2], atoi(argv[3]), argv[4]);
+	if (argc >= 6 && !strcmp(argv[1], "race"))
+		return cmd_race(argv[2], atol(argv[3]), argv[4], argv[5]);
 	if (argc >= 4 && !strcmp(argv[1], "write"))
 		return cmd_write(argv[2], argv[3]);
 	if (argc >= 4 && !strcmp(argv[1], "runas"))
@@ -571,6 +610,6 @@ int main(int argc, char **argv)
 		return cmd_udpflood(argv[2], argv[3], atol(argv[4]));
 	if (argc >= 4 && !strcmp(argv[1], "alloc"))
 		cmd_alloc(atol(argv[2]), atoi(argv[3]));
-	fprintf(stderr, "usage: ktest threads N | churn S | vfork S | read FILE BS | hold FILE GO | holdmany FILE N GO | write FILE TEXT | runas UID CMD... | nocap CAP CMD... | nodump ARGS... | burn N MS exit|hold | stampsleep STAMP S | stampwrite STAMP FILE TEXT | udpsend ADDR PORT N [HEX] | udprecv IDLE_MS PORT... | udpecho PORT | rtt ADDR PORT N | udpflood ADDR PORT MS | alloc KB N\n");
+	fprintf(stderr, "usage: ktest threads N | churn S | vfork S | read FILE BS | hold FILE GO | holdmany FILE N GO | race FILE US TEXT1 TEXT2 | write FILE TEXT | runas UID CMD... | nocap CAP CMD... | nodump ARGS... | burn N MS exit|hold | stampsleep STAMP S | stampwrite STAMP FILE TEXT | udpsend ADDR PORT N [HEX] | udprecv IDLE_MS PORT... | udpecho PORT | rtt ADDR PORT N | udpflood ADDR PORT MS | alloc KB N\n");
 	return 2;
 }

@@ -121,30 +121,24 @@ kscope_unload
 wait "$plain" "$nodump"
 
 # two root writers racing: period_ms nonzero means a running scanner.
-# With 5,000 threads more, a scan takes milliseconds: a writer stopping
-# the scanner waits that long for the running scan, the window in which
-# the other writer's restart used to be lost
+# With 10,000 threads more, a scan takes ~10 ms; a writer stopping the
+# scanner waits that long for the running scan, the window in which the
+# other writer's restart, 0.5 to 10 ms later, used to be lost
 kscope_load || { not_ok "insmod"; finish; }
-"$KTEST" threads 5000 > /tmp/t27-threads &
+"$KTEST" threads 10000 > /tmp/t27-threads &
 threads=$!
 wait_for grep -q ready /tmp/t27-threads
 bad=0
 rounds=40
 for round in $(seq $rounds); do
-	( for _ in 1 2 3 4 5 6 7 8 9 10; do echo period_ms=0 > $H; echo period_ms=10 > $H; echo period_ms=0 > $H; done ) &
-	a=$!
-	( for _ in 1 2 3 4 5 6 7 8 9 10; do echo period_ms=10 > $H; echo period_ms=0 > $H; echo period_ms=10 > $H; done ) &
-	b=$!
-	wait $a $b
+	echo period_ms=10 > $H
+	wait_for scans_above "$(field $H scans)"
+	"$KTEST" race $H $((round % 20 * 500 + 500)) period_ms=0 period_ms=10
 	[ "$(field $H period_ms)" = "0 (scanner stopped)" ] && continue
 	s=$(field $H scans)
 	if ! wait_for scans_above "$s"; then
 		bad=$((bad + 1))
 		diag "round $round: $(field $H period_ms) but scans stay at $s"
-		for st in /proc/[0-9]*/stack; do
-			grep -q kscope "$st" 2>/dev/null && diag "$st: $(tr '\n' ' ' < "$st")"
-		done
-		head -14 $H | while read -r l; do diag "$l"; done
 		echo period_ms=0 > $H
 	fi
 done
