@@ -38,6 +38,7 @@ int kscope_hung_warnings_left(int *left);
 int kscope_stack_save(struct task_struct *task, unsigned long *entries,
 		      unsigned int size);
 bool kscope_ptrace_may_read(struct task_struct *task);
+int kscope_ptrace_may_attach(struct task_struct *task);
 spinlock_t *kscope_css_set_lock(void);	/* css_set_lock, or NULL */
 
 #endif /* _KSCOPE_SYM_H */

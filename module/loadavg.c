@@ -222,7 +222,7 @@ static int kscope_loadavg_collect(struct kscope_loadavg_snap *s)
 			     2 * (s->nr + s->unint_unlisted));
 		kvfree(s->list);
 		s->cap = 0;
-		s->list = kvmalloc_array(want, sizeof(*s->list), GFP_KERNEL);
+		s->list = kvmalloc_array(want, sizeof(*s->list), GFP_KERNEL_ACCOUNT);
 		if (!s->list)
 			return -ENOMEM;
 		s->cap = want;
@@ -353,7 +353,7 @@ static int kscope_loadavg_open(struct inode *inode, struct file *file)
 	s->ns = kscope_seq_pid_ns(m);
 	s->sb = file_inode(file)->i_sb;
 	s->list = kvmalloc_array(KSCOPE_LOADAVG_FIRST_LIST, sizeof(*s->list),
-				 GFP_KERNEL);
+				 GFP_KERNEL_ACCOUNT);
 	if (!s->list) {
 		seq_release_private(inode, file);
 		return -ENOMEM;

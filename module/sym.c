@@ -304,6 +304,24 @@ bool kscope_ptrace_may_read(struct task_struct *task)
 }
 
 /**
+ * kscope_ptrace_may_attach() - ptrace_may_access(@task, PTRACE_MODE_ATTACH_FSCREDS)
+ * @task: the task whose kernel stack the caller wants to show
+ *
+ * The check /proc/<pid>/stack makes. Unlike kscope_ptrace_may_read()
+ * there is no fallback: without the function, no answer.
+ *
+ * Context: process; takes task_lock(@task).
+ * Return: 1 if allowed, 0 if not, -ENOENT when the function was not
+ * found.
+ */
+int kscope_ptrace_may_attach(struct task_struct *task)
+{
+	if (!kscope_ptrace_may_access_fn)
+		return -ENOENT;
+	return kscope_ptrace_may_access_fn(task, PTRACE_MODE_ATTACH_FSCREDS);
+}
+
+/**
  * kscope_css_set_lock() - the cgroup core's css_set_lock
  *
  * It guards every css_set's task lists; 6.1 exports it only with
