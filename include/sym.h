@@ -11,6 +11,7 @@
 #include <linux/spinlock_types.h>
 #include <linux/types.h>
 
+struct seq_file;
 struct task_struct;
 
 /**
@@ -29,6 +30,8 @@ enum kscope_schedstats {
 
 int kscope_sym_init(struct proc_dir_entry *root);
 void kscope_sym_exit(void);
+void kscope_sym_refresh(void);
+void kscope_sym_show(struct seq_file *m);
 enum kscope_schedstats kscope_schedstats(void);
 int kscope_hung_timeout(unsigned long *secs);
 int kscope_hung_warnings_left(int *left);

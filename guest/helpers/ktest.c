@@ -57,6 +57,13 @@
  *   ktest udpflood ADDR PORT MS
  *                            send 64-byte datagrams as fast as possible
  *                            for MS ms; print "sent N"
+ *   ktest delayed CPU S|D    on CPU, fork a nice -20 hog, then at nice 19
+ *                            use 2 ms of CPU time and go to sleep, in S
+ *                            (pause) or in D (vfork, the child sleeping
+ *                            600 s), while not eligible: on EEVDF
+ *                            kernels it stays queued (delayed dequeue)
+ *                            until the hog has run for seconds; prints
+ *                            "hog PID" and "sleeper PID" first
  *   ktest alloc KB N         N times: map KB KiB more anonymous memory,
  *                            touch every page, then stop (SIGSTOP) so
  *                            the test can read counters that hold
@@ -70,8 +77,10 @@
 #include <signal.h>
 #include <grp.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -564,6 +573,42 @@ static __attribute__((noreturn)) void cmd_alloc(long kb, int n)
 		pause();
 }
 
+static int cmd_delayed(int cpu, const char *mode)
+{
+	struct timespec t = { 0 };
+	cpu_set_t set;
+	pid_t hog;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die("sched_setaffinity");
+	hog = fork();
+	if (hog < 0)
+		die("fork");
+	if (hog == 0) {
+		if (setpriority(PRIO_PROCESS, 0, -20))
+			die("setpriority");
+		for (;;)
+			;
+	}
+	if (setpriority(PRIO_PROCESS, 0, 19))
+		die("setpriority");
+	printf("hog %d\nsleeper %d\n", (int)hog, (int)getpid());
+	fflush(stdout);
+	/*
+	 * 2 ms of CPU at weight 15 against the hog's 88761 is far more
+	 * than this task's share: its lag is negative when it sleeps, and
+	 * stays so until the hog has run for about 10 s.
+	 */
+	while (t.tv_sec == 0 && t.tv_nsec < 2000000)
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	if (mode[0] == 'D')
+		return cmd_vfork(600);
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "nodump")) {
@@ -608,8 +653,10 @@ int main(int argc, char **argv)
 		return cmd_rtt(argv[2], argv[3], atoi(argv[4]));
 	if (argc >= 5 && !strcmp(argv[1], "udpflood"))
 		return cmd_udpflood(argv[2], argv[3], atol(argv[4]));
+	if (argc >= 4 && !strcmp(argv[1], "delayed"))
+		return cmd_delayed(atoi(argv[2]), argv[3]);
 	if (argc >= 4 && !strcmp(argv[1], "alloc"))
 		cmd_alloc(atol(argv[2]), atoi(argv[3]));
-	fprintf(stderr, "usage: ktest threads N | churn S | vfork S | read FILE BS | hold FILE GO | holdmany FILE N GO | race FILE US TEXT1 TEXT2 | write FILE TEXT | runas UID CMD... | nocap CAP CMD... | nodump ARGS... | burn N MS exit|hold | stampsleep STAMP S | stampwrite STAMP FILE TEXT | udpsend ADDR PORT N [HEX] | udprecv IDLE_MS PORT... | udpecho PORT | rtt ADDR PORT N | udpflood ADDR PORT MS | alloc KB N\n");
+	fprintf(stderr, "usage: ktest threads N | churn S | vfork S | read FILE BS | hold FILE GO | holdmany FILE N GO | race FILE US TEXT1 TEXT2 | write FILE TEXT | runas UID CMD... | nocap CAP CMD... | nodump ARGS... | burn N MS exit|hold | stampsleep STAMP S | stampwrite STAMP FILE TEXT | udpsend ADDR PORT N [HEX] | udprecv IDLE_MS PORT... | udpecho PORT | rtt ADDR PORT N | udpflood ADDR PORT MS | delayed CPU S|D | alloc KB N\n");
 	return 2;
 }
