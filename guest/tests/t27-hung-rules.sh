@@ -129,7 +129,7 @@ kscope_load || { not_ok "insmod"; finish; }
 threads=$!
 wait_for grep -q ready /tmp/t27-threads
 bad=0
-rounds=40
+rounds=100
 for round in $(seq $rounds); do
 	echo period_ms=10 > $H
 	wait_for scans_above "$(field $H scans)"
