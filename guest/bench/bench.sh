@@ -23,11 +23,8 @@
 # BENCH_STRACE (1: count ps's syscalls with strace, default 1).
 
 cd "$(dirname "$0")" || exit 1
-D=$PWD
-KB=$D/kbench
-KT=$D/ktest
-R=${KSCOPE_RESULT:-/dev/null}
-SIZES=${BENCH_SIZES:-1000 10000 30000}
+# shellcheck source=guest/bench/lib.sh
+. ./lib.sh
 REPS=${BENCH_REPS:-5}
 PACKETS=${BENCH_PACKETS:-2000}
 BATCHES=${BENCH_BATCHES:-10}
@@ -36,11 +33,6 @@ CG=/sys/fs/cgroup/kbench
 NF=/proc/kscope/netfilter/rules
 PS="/bin/busybox chroot /host /usr/bin/ps -eLo pid,tid,stat,comm"
 
-[ -c "$R" ] && stty -F "$R" raw -echo 2>/dev/null
-rec() {
-	echo "$*"
-	echo "$*" > "$R"
-}
 say() { echo "# bench: $*"; }
 
 load() {
@@ -111,7 +103,6 @@ sys_strace() {
 	rec "sys $_n $_name $(awk '$NF == "total" { print $4 }' /tmp/strace.out) $(wc -c < /tmp/out)"
 }
 
-nthreads() { "$KB" procstat 2>/dev/null | wc -l; }
 
 # watch_pids FILE: watch the pids in FILE, 64 per write
 watch_pids() {
@@ -226,14 +217,7 @@ done
 printf '%s\n' "$KB cat /proc/kscope/tasks" "$PS" \
 	"/bin/busybox ps -T -o pid,stat,comm" "$KB procstat" > /tmp/cmds
 for n in $SIZES; do
-	have=$(nthreads)
-	if [ "$have" -lt "$n" ]; then
-		"$KT" threads $((n - have)) > "/tmp/threads.$n" &
-		while ! grep -q ready "/tmp/threads.$n" 2>/dev/null; do
-			kill -0 $! 2>/dev/null || break
-			sleep 1
-		done
-	fi
+	grow_threads "$n" threads
 	have=$(nthreads)
 	say "$have threads (target $n)"
 	rec "meta threads_$n $have"
