@@ -103,7 +103,6 @@ sys_strace() {
 	rec "sys $_n $_name $(awk '$NF == "total" { print $4 }' /tmp/strace.out) $(wc -c < /tmp/out)"
 }
 
-
 # watch_pids FILE: watch the pids in FILE, 64 per write
 watch_pids() {
 	xargs -n 64 < "$1" | while read -r line; do
