@@ -59,6 +59,7 @@ done
 sleep 3
 rec "meta peer_sleepers $(cat /proc/kscope/inject/sleep_d)"
 
+rec "meta peer_kernel $(uname -r)"
 rec "meta peer_bpftrace $($BT --version 2>&1 | head -1)"
 rec "meta peer_drgn $($CH /usr/bin/drgn --version 2>&1 | head -1)"
 rec "meta peer_hung_ms $HUNG_MS"
