@@ -5,12 +5,13 @@
 #   make               build kscope.ko for KDIR: the running kernel's
 #                      build tree if it has one, else Debian's 6.1
 #                      headers (installed by scripts/setup)
-#   make check         W=1 + sparse builds (stock, cloud, rt headers),
-#                      modinfo, checkpatch --strict, codespell
+#   make check         W=1 + sparse builds (Debian's 6.1 and 6.12 headers,
+#                      generic, cloud, rt; the debug kernels), modinfo,
+#                      checkpatch --strict, codespell
 #   make test          check, DKMS, KUnit and integration tests on
-#                      Debian's generic and rt kernels and on the debug
-#                      kernel, in QEMU (Documentation/testing.rst)
-#   make stress        the stress test alone, on the debug kernel
+#                      Debian's 6.1 and 6.12 generic and rt kernels and on
+#                      the debug kernels, in QEMU (Documentation/testing.rst)
+#   make stress        the stress test alone, on the 6.12 debug kernel
 #                      (KSCOPE_STRESS_SECS=N to run longer than 60 s)
 #   make bench         kscope against ps, busybox ps, a C /proc reader
 #                      and the kernel's own files, in one QEMU VM on
@@ -20,7 +21,8 @@
 #   make man           the manual page build/man/kscope.7 from
 #                      Documentation/ (scripts/docs man)
 #   make vm            interactive shell in the test VM with kscope
-#                      loaded (KERNEL=stock or debug)
+#                      loaded (KERNEL=stock, rt, stock612, rt612, debug
+#                      or debug612)
 #   make install       install kscope.ko for KDIR's kernel (modules_install)
 #   make dkms-install  register kscope with DKMS, build and install it for
 #                      KVER (default: the running kernel), e.g.
@@ -102,7 +104,7 @@ test:
 	@scripts/test
 
 stress:
-	@KSCOPE_STAGES="setup stress" scripts/test
+	@KSCOPE_STAGES="setup stress612" scripts/test
 
 demo:
 	@scripts/demo

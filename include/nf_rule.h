@@ -10,6 +10,7 @@
 
 #include <linux/if.h>
 #include <linux/in6.h>
+#include <linux/list.h>
 #include <linux/types.h>
 
 /* the white space between a rule's tokens */
@@ -173,6 +174,62 @@ struct kscope_nf_pkt {
 	const u8 *payload;
 	unsigned int payload_len;
 };
+
+/* The rule index's buckets: 1 << KSCOPE_NF_INDEX_BITS hash heads. */
+#define KSCOPE_NF_INDEX_BITS	10
+
+/**
+ * struct kscope_nf_entry - a rule as the index holds it
+ * @hnode: entry in an index bucket or in the index's match-all list
+ *         (read under RCU, changed under the owner's lock)
+ * @key: the (protocol, destination port) key of an indexed rule
+ * @keyed: whether the rule is in a bucket (else in the match-all list)
+ * @id: the rule's number; entries are added in rising id order
+ * @spec: what the rule matches and does
+ */
+struct kscope_nf_entry {
+	struct hlist_node hnode;
+	u32 key;
+	bool keyed;
+	u32 id;
+	struct kscope_nf_spec spec;
+};
+
+/**
+ * struct kscope_nf_index - rules by what a packet can select them by
+ * @bucket: rules of one TCP or UDP destination port, by hash of the key
+ * @rest: every other rule (port ranges, no port, other protocols)
+ *
+ * A packet looks at one bucket and at @rest, not at every rule.
+ */
+struct kscope_nf_index {
+	struct hlist_head bucket[1 << KSCOPE_NF_INDEX_BITS];
+	struct hlist_head rest;
+};
+
+/**
+ * struct kscope_nf_iter - a walk over the rules that match one packet
+ * @pkt: the packet
+ * @key: its (protocol, destination port) key
+ * @a: the next matching entry of the packet's bucket, or NULL
+ * @b: the next matching entry of the match-all list, or NULL
+ */
+struct kscope_nf_iter {
+	const struct kscope_nf_pkt *pkt;
+	u32 key;
+	struct kscope_nf_entry *a;
+	struct kscope_nf_entry *b;
+};
+
+void kscope_nf_index_init(struct kscope_nf_index *idx);
+void kscope_nf_index_add(struct kscope_nf_index *idx,
+			 struct kscope_nf_entry *e);
+void kscope_nf_index_del(struct kscope_nf_entry *e);
+struct kscope_nf_entry *kscope_nf_index_first(struct kscope_nf_index *idx,
+					      const struct kscope_nf_pkt *p,
+					      struct kscope_nf_iter *it);
+struct kscope_nf_entry *kscope_nf_index_next(struct kscope_nf_iter *it,
+					     struct kscope_nf_entry *e);
 
 int kscope_nf_parse(const char *line, struct kscope_nf_cmd *cmd,
 		    const char **bad);

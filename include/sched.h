@@ -21,6 +21,9 @@ struct task_struct;
  * @KSCOPE_AGE_SLEEP: asleep since stats.sleep_start (S)
  * @KSCOPE_AGE_BLOCK: blocked since stats.block_start (D, I, and the
  *                    other TASK_UNINTERRUPTIBLE states)
+ * @KSCOPE_AGE_DELAYED: asleep but still queued (EEVDF delayed dequeue,
+ *                      6.12): since stats.wait_start, stamped when it
+ *                      left the CPU; the kernel counts it in nr_running
  */
 enum kscope_age_source {
 	KSCOPE_AGE_UNKNOWN,
@@ -28,6 +31,7 @@ enum kscope_age_source {
 	KSCOPE_AGE_WAIT,
 	KSCOPE_AGE_SLEEP,
 	KSCOPE_AGE_BLOCK,
+	KSCOPE_AGE_DELAYED,
 };
 
 /**

@@ -11,6 +11,7 @@
 #include <linux/spinlock_types.h>
 #include <linux/types.h>
 
+struct seq_file;
 struct task_struct;
 
 /**
@@ -29,12 +30,15 @@ enum kscope_schedstats {
 
 int kscope_sym_init(struct proc_dir_entry *root);
 void kscope_sym_exit(void);
+void kscope_sym_refresh(void);
+void kscope_sym_show(struct seq_file *m);
 enum kscope_schedstats kscope_schedstats(void);
 int kscope_hung_timeout(unsigned long *secs);
 int kscope_hung_warnings_left(int *left);
 int kscope_stack_save(struct task_struct *task, unsigned long *entries,
 		      unsigned int size);
 bool kscope_ptrace_may_read(struct task_struct *task);
+int kscope_ptrace_may_attach(struct task_struct *task);
 spinlock_t *kscope_css_set_lock(void);	/* css_set_lock, or NULL */
 
 #endif /* _KSCOPE_SYM_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests for the netfilter rule parser, its printed form and the
- * packet matcher.
+ * KUnit tests for the netfilter rule parser, its printed form, the
+ * packet matcher and the rule index.
  */
 #include <kunit/test.h>
 #include <linux/in.h>
@@ -400,6 +400,154 @@ static void kscope_nf_test_prefix_lengths(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, wrong, 0);
 }
 
+/* Parse @rule into a new entry numbered @id and add it to @idx. */
+static struct kscope_nf_entry *kscope_nf_test_add(struct kunit *test,
+						  struct kscope_nf_index *idx,
+						  const char *rule, u32 id)
+{
+	struct kscope_nf_entry *e = kunit_kzalloc(test, sizeof(*e), GFP_KERNEL);
+	struct kscope_nf_cmd cmd;
+	const char *bad;
+
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	KUNIT_ASSERT_EQ_MSG(test, kscope_nf_parse(rule, &cmd, &bad), 0,
+			    "rule %s", rule);
+	e->id = id;
+	e->spec = cmd.spec;
+	kscope_nf_index_add(idx, e);
+	return e;
+}
+
+/*
+ * The ids the index walk gives for @p, as a string, and (in @want)
+ * those a linear scan of @all[0..@n) in id order gives.
+ */
+static void kscope_nf_test_walk(struct kscope_nf_index *idx,
+				struct kscope_nf_entry **all, unsigned int n,
+				const struct kscope_nf_pkt *p, char *got,
+				char *want, size_t size)
+{
+	struct kscope_nf_entry *e;
+	struct kscope_nf_iter it;
+	size_t g = 0, w = 0;
+	unsigned int i;
+
+	got[0] = '\0';
+	want[0] = '\0';
+	for (e = kscope_nf_index_first(idx, p, &it); e;
+	     e = kscope_nf_index_next(&it, e))
+		g += scnprintf(got + g, size - g, " %u", e->id);
+	for (i = 0; i < n; i++)
+		if (all[i] && kscope_nf_match(&all[i]->spec, p))
+			w += scnprintf(want + w, size - w, " %u", all[i]->id);
+}
+
+/*
+ * Every rule of the match table in one index, amid 1,000 rules on other
+ * ports: a packet's walk finds exactly the rules a linear scan matches,
+ * in the order they were added, before and after deleting some.
+ */
+static void kscope_nf_test_index(struct kunit *test)
+{
+	const unsigned int nc = ARRAY_SIZE(kscope_nf_match_cases), nr = nc + 1000;
+	struct kscope_nf_index *idx = kunit_kzalloc(test, sizeof(*idx), GFP_KERNEL);
+	struct kscope_nf_entry **all = kunit_kcalloc(test, nr, sizeof(*all),
+						     GFP_KERNEL);
+	char *got = kunit_kzalloc(test, 512, GFP_KERNEL);
+	char *want = kunit_kzalloc(test, 512, GFP_KERNEL);
+	struct kscope_nf_pkt p4, p6;
+	unsigned int i, c = 0;
+	char rule[64];
+
+	KUNIT_ASSERT_NOT_NULL(test, idx);
+	KUNIT_ASSERT_NOT_NULL(test, all);
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	kscope_nf_index_init(idx);
+	kscope_nf_test_pkt4(&p4);
+	kscope_nf_test_pkt6(&p6);
+	/* the table's rules spread among the others */
+	for (i = 0; i < nr; i++) {
+		if (c < nc && i % 30 == 7) {
+			all[i] = kscope_nf_test_add(test, idx,
+						    kscope_nf_match_cases[c++].rule,
+						    i + 1);
+			continue;
+		}
+		snprintf(rule, sizeof(rule), "proto=%s dport=%u action=count",
+			 i % 2 ? "udp" : "tcp", 10000 + i);
+		all[i] = kscope_nf_test_add(test, idx, rule, i + 1);
+	}
+	for (; c < nc; c++)
+		KUNIT_FAIL(test, "table rule %u not added", c);
+	kscope_nf_test_walk(idx, all, nr, &p4, got, want, 512);
+	KUNIT_EXPECT_STREQ_MSG(test, got, want, "IPv4 packet");
+	KUNIT_EXPECT_TRUE(test, strlen(got) > 0);
+	kscope_nf_test_walk(idx, all, nr, &p6, got, want, 512);
+	KUNIT_EXPECT_STREQ_MSG(test, got, want, "IPv6 packet");
+	/* a packet to one of the other ports finds that rule alone */
+	p4.dport = 10001;
+	kscope_nf_test_walk(idx, all, nr, &p4, got, want, 512);
+	KUNIT_EXPECT_STREQ(test, got, want);
+	KUNIT_EXPECT_TRUE(test, strstr(got, " 2") == got);
+	p4.dport = 5001;
+	/* delete every third rule: the walk no longer finds them */
+	for (i = 0; i < nr; i += 3) {
+		kscope_nf_index_del(all[i]);
+		all[i] = NULL;
+	}
+	kscope_nf_test_walk(idx, all, nr, &p4, got, want, 512);
+	KUNIT_EXPECT_STREQ_MSG(test, got, want, "IPv4 packet after deletions");
+	kscope_nf_test_walk(idx, all, nr, &p6, got, want, 512);
+	KUNIT_EXPECT_STREQ_MSG(test, got, want, "IPv6 packet after deletions");
+}
+
+/*
+ * A port rule and a match-all rule added in turn come back in turn; a
+ * port rule goes to its bucket and nothing else does.
+ */
+static void kscope_nf_test_index_order(struct kunit *test)
+{
+	static const char *const rules[] = {
+		"proto=udp dport=5001 action=count",
+		"action=count",
+		"proto=udp dport=5001 action=log",
+		"proto=udp dport=5000-5001 action=count",
+		"proto=udp dport=5001 action=drop",
+		"proto=tcp dport=5001 action=count",
+		"proto=udp action=count",
+	};
+	struct kscope_nf_index *idx = kunit_kzalloc(test, sizeof(*idx), GFP_KERNEL);
+	struct kscope_nf_entry *e[ARRAY_SIZE(rules)];
+	struct kscope_nf_entry *it_e;
+	struct kscope_nf_iter it;
+	struct kscope_nf_pkt p;
+	char got[64];
+	size_t n = 0;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, idx);
+	kscope_nf_index_init(idx);
+	for (i = 0; i < ARRAY_SIZE(rules); i++)
+		e[i] = kscope_nf_test_add(test, idx, rules[i], i + 1);
+	KUNIT_EXPECT_TRUE(test, e[0]->keyed);
+	KUNIT_EXPECT_FALSE(test, e[1]->keyed);
+	KUNIT_EXPECT_FALSE(test, e[3]->keyed);
+	KUNIT_EXPECT_TRUE(test, e[5]->keyed);
+	KUNIT_EXPECT_FALSE(test, e[6]->keyed);
+	kscope_nf_test_pkt4(&p);
+	got[0] = '\0';
+	for (it_e = kscope_nf_index_first(idx, &p, &it); it_e;
+	     it_e = kscope_nf_index_next(&it, it_e))
+		n += scnprintf(got + n, sizeof(got) - n, " %u", it_e->id);
+	KUNIT_EXPECT_STREQ(test, got, " 1 2 3 4 5 7");
+	/* an ICMP packet walks the match-all list only */
+	p.proto = IPPROTO_ICMP;
+	p.has_ports = false;
+	KUNIT_EXPECT_PTR_EQ(test, kscope_nf_index_first(idx, &p, &it), e[1]);
+	KUNIT_EXPECT_NULL(test, kscope_nf_index_next(&it, e[1]));
+}
+
 static struct kunit_case kscope_nf_test_cases[] = {
 	KUNIT_CASE_PARAM(kscope_nf_test_parse, kscope_nf_test_gen_params),
 	KUNIT_CASE(kscope_nf_test_del),
@@ -407,6 +555,8 @@ static struct kunit_case kscope_nf_test_cases[] = {
 	KUNIT_CASE(kscope_nf_test_match),
 	KUNIT_CASE(kscope_nf_test_match_noports),
 	KUNIT_CASE(kscope_nf_test_prefix_lengths),
+	KUNIT_CASE(kscope_nf_test_index),
+	KUNIT_CASE(kscope_nf_test_index_order),
 	{}
 };
 

@@ -153,6 +153,12 @@ static void kscope_state_test_load(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, kscope_state_counts_in_load(2, false));
 	KUNIT_EXPECT_TRUE(test, kscope_state_counts_in_load(0, true));
 	KUNIT_EXPECT_FALSE(test, kscope_state_counts_in_load(0, false));
+	/*
+	 * 6.12 delayed dequeue: a D sleeper not yet dequeued has on_rq 1
+	 * and sched_contributes_to_load already set; it is in nr_running
+	 * only, and counts once.
+	 */
+	KUNIT_EXPECT_TRUE(test, kscope_state_counts_in_load(1, true));
 }
 
 static void kscope_state_test_policy(struct kunit *test)
@@ -160,7 +166,10 @@ static void kscope_state_test_policy(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, kscope_policy_name(SCHED_NORMAL), "normal");
 	KUNIT_EXPECT_STREQ(test, kscope_policy_name(SCHED_FIFO), "fifo");
 	KUNIT_EXPECT_STREQ(test, kscope_policy_name(SCHED_DEADLINE), "deadline");
+	/* sched_ext's policy, 7, is named on every kernel (ABI since 6.12) */
+	KUNIT_EXPECT_STREQ(test, kscope_policy_name(SCHED_EXT), "ext");
 	KUNIT_EXPECT_STREQ(test, kscope_policy_name(4), "unknown");
+	KUNIT_EXPECT_STREQ(test, kscope_policy_name(8), "unknown");
 	KUNIT_EXPECT_STREQ(test, kscope_policy_name(1000), "unknown");
 }
 

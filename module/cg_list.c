@@ -22,6 +22,7 @@
 #include <linux/random.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/seq_file.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
@@ -36,6 +37,11 @@
 
 /* Rows of the task list in cg_list; tasks beyond are counted in "more". */
 #define KSCOPE_CG_LIST_MAX	4096
+/*
+ * Entries of a css_set's task lists looked at under css_set_lock (with
+ * interrupts off) in one read: the rows, and as many dying tasks more.
+ */
+#define KSCOPE_CG_LOCK_BUDGET	(2 * KSCOPE_CG_LIST_MAX)
 
 /* How often to retry pinning a css_set that is being torn down. */
 #define KSCOPE_CSET_TRIES	3
@@ -220,6 +226,8 @@ static void kscope_cg_paths_show(struct seq_file *m,
  * @more: matching tasks beyond %KSCOPE_CG_LIST_MAX
  * @exiting: matching tasks that are exiting, not listed
  * @hidden: matching tasks the reader may not see (hidepid=), not listed
+ * @visited: entries of the css_set's lists looked at under css_set_lock
+ * @held_ns: how long css_set_lock was held, ns
  */
 struct kscope_cg_walk {
 	struct seq_file *m;
@@ -228,6 +236,8 @@ struct kscope_cg_walk {
 	unsigned int more;
 	unsigned int exiting;
 	unsigned int hidden;
+	unsigned int visited;
+	u64 held_ns;
 };
 
 static int kscope_cg_walk_fn(struct task_struct *task, pid_t nr, void *arg)
@@ -293,14 +303,11 @@ static bool kscope_cg_take(struct task_struct *t, struct pid_namespace *ns,
 {
 	pid_t nr = task_pid_nr_ns(t, ns);
 
+	w->visited++;
 	if (!nr)
 		return true;	/* not in the reader's namespace */
 	if (READ_ONCE(t->flags) & PF_EXITING) {
 		w->exiting++;
-		return true;
-	}
-	if (*n >= KSCOPE_CG_LIST_MAX) {
-		w->more++;
 		return true;
 	}
 	if (*n >= cap)
@@ -308,6 +315,55 @@ static bool kscope_cg_take(struct task_struct *t, struct pid_namespace *ns,
 	rows[*n].nr = nr;
 	rows[*n].pid = get_task_pid(t, PIDTYPE_PID);
 	(*n)++;
+	return true;
+}
+
+/**
+ * kscope_cg_scan_locked() - take rows from the task lists of @cset
+ * @w: the walk's state and counts
+ * @cset: the css_set, under css_set_lock
+ * @ns: the reader's pid namespace
+ * @rows: the rows
+ * @n: rows used
+ * @cap: rows allocated
+ *
+ * The lock is held with interrupts off, so the walk is bounded as
+ * cgroup.threads bounds its own (it drops the lock after each task, but
+ * a module cannot keep a place in a css_set's lists): it stops once
+ * %KSCOPE_CG_LIST_MAX rows are taken, and the tasks it did not look at
+ * are counted in @w->more from the css_set's task count, without being
+ * checked for the reader's namespace. Dying tasks are counted for
+ * @w->exiting up to %KSCOPE_CG_LOCK_BUDGET entries in all.
+ *
+ * Return: false when @rows is full short of %KSCOPE_CG_LIST_MAX.
+ */
+static bool kscope_cg_scan_locked(struct kscope_cg_walk *w, struct css_set *cset,
+				  struct pid_namespace *ns,
+				  struct kscope_cg_row *rows, unsigned int *n,
+				  unsigned int cap)
+{
+	struct list_head *lists[] = { &cset->tasks, &cset->mg_tasks };
+	struct task_struct *t;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lists); i++) {
+		list_for_each_entry(t, lists[i], cg_list) {
+			if (*n >= KSCOPE_CG_LIST_MAX) {
+				/* nr_tasks: the entries of both lists */
+				w->more = max_t(int, cset->nr_tasks, w->visited) - w->visited;
+				goto dying;
+			}
+			if (!kscope_cg_take(t, ns, rows, n, cap, w))
+				return false;
+		}
+	}
+dying:
+	list_for_each_entry(t, &cset->dying_tasks, cg_list) {
+		if (w->visited++ >= KSCOPE_CG_LOCK_BUDGET)
+			break;
+		if (task_pid_nr_ns(t, ns))
+			w->exiting++;
+	}
 	return true;
 }
 
@@ -334,7 +390,8 @@ static void kscope_cg_rows_put(struct kscope_cg_row *rows, unsigned int n)
  *
  * The rows are sized from the css_set's task count read when it was
  * pinned (@nr_tasks), with room to spare; if more tasks joined since,
- * the lists are taken again with twice the room.
+ * the lists are taken again with twice the room. The time the lock was
+ * held is measured for the file (kscope_cg_scan_locked() bounds it).
  *
  * Return: 0, -ENOMEM, or -EAGAIN when @task's css_set is no longer the
  * one pinned (it migrated meanwhile; nothing was listed).
@@ -349,10 +406,11 @@ static int kscope_cg_list_locked(struct kscope_cg_walk *w,
 	struct task_struct *t;
 	struct css_set *cset;
 	bool fits;
+	u64 t0;
 	int ret;
 
 again:
-	rows = kvmalloc_array(cap, sizeof(*rows), GFP_KERNEL);
+	rows = kvmalloc_array(cap, sizeof(*rows), GFP_KERNEL_ACCOUNT);
 	if (!rows)
 		return -ENOMEM;
 	n = 0;
@@ -360,28 +418,17 @@ again:
 	fits = true;
 	w->exiting = 0;
 	w->more = 0;
+	w->visited = 0;
 	spin_lock_irq(lock);
+	t0 = local_clock();
 	rcu_read_lock();
 	cset = task_css_set(task);
-	if (!kscope_cset_matches(cset, w->pin)) {
+	if (kscope_cset_matches(cset, w->pin))
+		fits = kscope_cg_scan_locked(w, cset, ns, rows, &n, cap);
+	else
 		ret = -EAGAIN;
-		goto unlock;
-	}
-	list_for_each_entry(t, &cset->tasks, cg_list) {
-		fits = kscope_cg_take(t, ns, rows, &n, cap, w);
-		if (!fits)
-			goto unlock;
-	}
-	list_for_each_entry(t, &cset->mg_tasks, cg_list) {
-		fits = kscope_cg_take(t, ns, rows, &n, cap, w);
-		if (!fits)
-			goto unlock;
-	}
-	list_for_each_entry(t, &cset->dying_tasks, cg_list)
-		if (task_pid_nr_ns(t, ns))
-			w->exiting++;
-unlock:
 	rcu_read_unlock();
+	w->held_ns = max(w->held_ns, local_clock() - t0);
 	spin_unlock_irq(lock);
 	if (!fits) {
 		kscope_cg_rows_put(rows, n);
@@ -462,6 +509,10 @@ int kscope_task_cg_list_show(struct seq_file *m, struct pid_namespace *ns,
 	kscope_seq_u64(m, "more", w.more);
 	kscope_seq_u64(m, "exiting", w.exiting);
 	kscope_seq_u64(m, "hidden", w.hidden);
+	if (lock) {
+		kscope_seq_u64(m, "lock_entries", w.visited);
+		kscope_seq_u64(m, "lock_held_us", div_u64(w.held_ns, NSEC_PER_USEC));
+	}
 
 	kscope_cset_unpin(&pin, CGROUP_SUBSYS_COUNT);
 	return ret;

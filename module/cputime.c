@@ -126,6 +126,35 @@ static void kscope_group_sum(struct task_struct *p, struct kscope_cputime *ct)
 	}
 }
 
+/*
+ * cputime_adjust() on the group's prev_cputime. With native virtual CPU
+ * accounting the sampled times are exact, the kernel shows them as
+ * they are, and struct prev_cputime has no lock: that code would not
+ * compile, so it is left out by #ifdef rather than IS_ENABLED().
+ */
+#ifdef CONFIG_VIRT_CPU_ACCOUNTING_NATIVE
+static void kscope_group_adjust(struct signal_struct *sig,
+				struct kscope_cputime *ct)
+{
+	ct->utime_adj = ct->utime;
+	ct->stime_adj = ct->stime;
+}
+#else
+static void kscope_group_adjust(struct signal_struct *sig,
+				struct kscope_cputime *ct)
+{
+	struct prev_cputime *prev = &sig->prev_cputime;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&prev->lock, flags);
+	kscope_cputime_adjust(ct->utime, ct->stime, ct->rtime,
+			      &prev->utime, &prev->stime);
+	ct->utime_adj = prev->utime;
+	ct->stime_adj = prev->stime;
+	raw_spin_unlock_irqrestore(&prev->lock, flags);
+}
+#endif
+
 /**
  * kscope_group_cputime() - a thread group's CPU time
  * @p: any thread of the group, referenced by the caller
@@ -142,7 +171,6 @@ static void kscope_group_cputime(struct task_struct *p,
 				 struct kscope_cputime *ct)
 {
 	struct signal_struct *sig = p->signal;
-	struct prev_cputime *prev = &sig->prev_cputime;
 	unsigned long flags;
 	unsigned int seq;
 
@@ -155,18 +183,7 @@ static void kscope_group_cputime(struct task_struct *p,
 		read_sequnlock_excl_irqrestore(&sig->stats_lock, flags);
 	}
 	rcu_read_unlock();
-
-	if (IS_ENABLED(CONFIG_VIRT_CPU_ACCOUNTING_NATIVE)) {
-		ct->utime_adj = ct->utime;
-		ct->stime_adj = ct->stime;
-		return;
-	}
-	raw_spin_lock_irqsave(&prev->lock, flags);
-	kscope_cputime_adjust(ct->utime, ct->stime, ct->rtime,
-			      &prev->utime, &prev->stime);
-	ct->utime_adj = prev->utime;
-	ct->stime_adj = prev->stime;
-	raw_spin_unlock_irqrestore(&prev->lock, flags);
+	kscope_group_adjust(sig, ct);
 }
 
 /* "@who@name: @v\n" */

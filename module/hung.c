@@ -64,6 +64,8 @@
 #define KSCOPE_HUNG_MAX_WRITE		256
 #define KSCOPE_HUNG_STACK_DEPTH		32
 #define KSCOPE_HUNG_HASH_BITS		8
+/* kscope_hung_threshold_ms(): no threshold, nothing is hung */
+#define KSCOPE_HUNG_OFF			UINT_MAX
 
 static int hung_threshold_ms = -1;
 module_param(hung_threshold_ms, int, 0444);
@@ -182,6 +184,9 @@ static int kscope_hung_threshold = -1;		/* ms; -1: the kernel's */
 static unsigned int kscope_hung_period;		/* ms; 0: stopped */
 static bool kscope_hung_stopping;
 
+/* serialises writers: a setting is read, changed and applied whole */
+static DEFINE_MUTEX(kscope_hung_conf_lock);
+
 static void kscope_hung_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(kscope_hung_work, kscope_hung_work_fn);
 
@@ -223,17 +228,46 @@ bool kscope_khung_would_report(unsigned long timeout_secs,
 }
 EXPORT_SYMBOL_IF_KUNIT(kscope_khung_would_report);
 
-/* the threshold in force, ms */
-static unsigned int kscope_hung_threshold_ms(void)
+/**
+ * kscope_hung_threshold_ms() - the threshold in force
+ * @why: if not NULL, set to where it comes from, for the summary
+ *
+ * One set by the parameter or a write is used as it is. One that
+ * follows the kernel is kernel.hung_task_timeout_secs, read each time,
+ * with khungtaskd's meaning: 0 switches detection off, and so kscope's
+ * threshold too, as kscope_khung_would_report() says no. When the
+ * sysctl cannot be read (a kernel without CONFIG_DETECT_HUNG_TASK, or
+ * its symbol not found: see module/sym.c) there is nothing to follow,
+ * and the threshold is off rather than a guess such as the build-time
+ * default, which the sysctl may have been changed from.
+ *
+ * Return: ms, or %KSCOPE_HUNG_OFF: no task is listed, none crosses.
+ */
+static unsigned int kscope_hung_threshold_ms(const char **why)
 {
 	int set = READ_ONCE(kscope_hung_threshold);
+	const char *dummy;
 	unsigned long secs;
 
-	if (set >= 0)
+	why = why ? why : &dummy;
+	if (set >= 0) {
+		*why = "set";
 		return set;
-	if (!kscope_hung_timeout(&secs))
-		return min_t(unsigned long, secs, KSCOPE_HUNG_MAX_THRESHOLD_MS / 1000) * 1000;
-	return CONFIG_DEFAULT_HUNG_TASK_TIMEOUT * 1000;
+	}
+	if (!IS_ENABLED(CONFIG_DETECT_HUNG_TASK)) {
+		*why = "follows kernel.hung_task_timeout_secs: no khungtaskd in this kernel";
+		return KSCOPE_HUNG_OFF;
+	}
+	if (kscope_hung_timeout(&secs)) {
+		*why = "follows kernel.hung_task_timeout_secs, which was not found";
+		return KSCOPE_HUNG_OFF;
+	}
+	if (!secs) {
+		*why = "kernel.hung_task_timeout_secs is 0: khungtaskd is off";
+		return KSCOPE_HUNG_OFF;
+	}
+	*why = "kernel.hung_task_timeout_secs";
+	return min_t(unsigned long, secs, KSCOPE_HUNG_MAX_THRESHOLD_MS / 1000) * 1000;
 }
 
 static void kscope_hung_observe(struct task_struct *t,
@@ -403,7 +437,7 @@ static void kscope_hung_merge(struct kscope_hung_cand *c, u64 now, u64 threshold
 	ev = kscope_hung_track_event(tr);
 	if (ev)
 		ev->blocked_ns = max(ev->blocked_ns, blocked);
-	else if (blocked >= threshold && tr->event < 0)
+	else if (threshold != U64_MAX && blocked >= threshold && tr->event < 0)
 		kscope_hung_cross(tr, &c->obs, now, blocked);
 }
 
@@ -416,7 +450,8 @@ static void kscope_hung_merge(struct kscope_hung_cand *c, u64 now, u64 threshold
  */
 static void kscope_hung_scan(void)
 {
-	u64 threshold = (u64)kscope_hung_threshold_ms() * NSEC_PER_MSEC;
+	unsigned int ms = kscope_hung_threshold_ms(NULL);
+	u64 threshold = ms == KSCOPE_HUNG_OFF ? U64_MAX : (u64)ms * NSEC_PER_MSEC;
 	struct kscope_hung_track *tr;
 	struct hlist_node *tmp;
 	struct kscope_walk_stats st;
@@ -492,7 +527,8 @@ struct kscope_hung_row {
  * @root: the reader may see kernel stacks
  * @rows: the followed tasks when the read started
  * @nr: entries in @rows
- * @threshold: ms, when the read started
+ * @threshold: ms or %KSCOPE_HUNG_OFF, when the read started
+ * @why: where @threshold comes from
  */
 struct kscope_hung_reader {
 	struct pid_namespace *ns;
@@ -500,6 +536,7 @@ struct kscope_hung_reader {
 	struct kscope_hung_row *rows;
 	unsigned int nr;
 	unsigned int threshold;
+	const char *why;
 };
 
 static void kscope_hung_rows_put(struct kscope_hung_reader *r)
@@ -524,7 +561,7 @@ static int kscope_hung_rows_get(struct kscope_hung_reader *r)
 	mutex_lock(&kscope_hung_lock);
 	if (kscope_hung_ntracked) {
 		r->rows = kvmalloc_array(kscope_hung_ntracked, sizeof(*r->rows),
-					 GFP_KERNEL);
+					 GFP_KERNEL_ACCOUNT);
 		if (!r->rows) {
 			mutex_unlock(&kscope_hung_lock);
 			return -ENOMEM;
@@ -548,9 +585,11 @@ static void kscope_hung_summary_show(struct seq_file *m,
 	unsigned long secs;
 	int left;
 
-	seq_put_decimal_ull(m, "threshold_ms: ", r->threshold);
-	seq_puts(m, READ_ONCE(kscope_hung_threshold) < 0 ?
-		 " (kernel.hung_task_timeout_secs)\n" : " (set)\n");
+	if (r->threshold == KSCOPE_HUNG_OFF)
+		seq_puts(m, "threshold_ms: off");
+	else
+		seq_put_decimal_ull(m, "threshold_ms: ", r->threshold);
+	seq_printf(m, " (%s)\n", r->why);
 	seq_put_decimal_ull(m, "period_ms: ", READ_ONCE(kscope_hung_period));
 	seq_puts(m, READ_ONCE(kscope_hung_period) ? "\n" :
 		 " (scanner stopped)\n");
@@ -581,14 +620,51 @@ static void kscope_hung_summary_show(struct seq_file *m,
 		   "RAW", "BLOCKED_MS", "SOURCE", "KHUNG", "COMM");
 }
 
-static void kscope_hung_stack_show(struct seq_file *m, struct task_struct *t)
+/**
+ * kscope_hung_stack_show() - @t's kernel stack, under /proc/<pid>/stack's rules
+ * @m: output
+ * @t: the task, referenced
+ * @o: what the row showed of it
+ *
+ * Besides CAP_SYS_ADMIN at open (the caller's @r->root), the reader must
+ * pass ptrace_may_access(PTRACE_MODE_ATTACH_FSCREDS), which runs the
+ * LSM and Yama hooks, with exec_update_lock held so that the task does
+ * not exec into another image meanwhile: what proc_pid_stack() does.
+ * Without ptrace_may_access() (not exported; see module/sym.c) that
+ * check cannot be made, and no stack is shown. The task may have woken
+ * between the row's look and the unwind: then the stack is no longer
+ * the blocked one's, and it is not shown either.
+ */
+static void kscope_hung_stack_show(struct seq_file *m, struct task_struct *t,
+				   const struct kscope_hung_obs *o)
 {
 	unsigned long entries[KSCOPE_HUNG_STACK_DEPTH];
-	int i, n;
+	unsigned long switches;
+	int i, n, may;
 
-	n = kscope_stack_save(t, entries, ARRAY_SIZE(entries));
+	if (down_read_killable(&t->signal->exec_update_lock)) {
+		seq_puts(m, "    stack not shown: interrupted\n");
+		return;
+	}
+	may = kscope_ptrace_may_attach(t);
+	n = may > 0 ? kscope_stack_save(t, entries, ARRAY_SIZE(entries)) : 0;
+	up_read(&t->signal->exec_update_lock);
+	if (may < 0) {
+		seq_puts(m, "    stack not shown: ptrace_may_access() not found, so the ptrace check of /proc/<pid>/stack cannot be made\n");
+		return;
+	}
+	if (!may) {
+		seq_puts(m, "    stack not shown: no ptrace access to the task (as /proc/<pid>/stack)\n");
+		return;
+	}
 	if (n < 0) {
 		seq_puts(m, "    stack unavailable (stack_trace_save_tsk not found)\n");
+		return;
+	}
+	switches = READ_ONCE(t->nvcsw) + READ_ONCE(t->nivcsw);
+	if (switches != o->switches ||
+	    !kscope_hung_rule(kscope_task_raw_state(t), switches)) {
+		seq_puts(m, "    stack not shown: the task ran meanwhile\n");
 		return;
 	}
 	for (i = 0; i < n; i++)
@@ -616,7 +692,7 @@ static int kscope_hung_row_show(struct seq_file *m, struct kscope_hung_reader *r
 
 	pid = pid_nr_ns(row->pid, r->ns);
 	tgid = pid_nr_ns(row->tgid, r->ns);
-	if (!pid)
+	if (!pid || r->threshold == KSCOPE_HUNG_OFF)
 		return SEQ_SKIP;
 	t = get_pid_task(row->pid, PIDTYPE_PID);
 	if (!t)
@@ -638,7 +714,7 @@ static int kscope_hung_row_show(struct seq_file *m, struct kscope_hung_reader *r
 	seq_escape(m, o.comm, " \t\n\\");
 	seq_putc(m, '\n');
 	if (r->root)
-		kscope_hung_stack_show(m, t);
+		kscope_hung_stack_show(m, t, &o);
 	put_task_struct(t);
 	return 0;
 skip:
@@ -653,7 +729,7 @@ static void *kscope_hung_start(struct seq_file *m, loff_t *pos)
 	int ret;
 
 	if (*pos == 0) {
-		r->threshold = kscope_hung_threshold_ms();
+		r->threshold = kscope_hung_threshold_ms(&r->why);
 		ret = kscope_hung_rows_get(r);
 		if (ret)
 			return ERR_PTR(ret);
@@ -769,10 +845,16 @@ int kscope_hung_parse(char *buf, struct kscope_hung_conf *conf,
 }
 EXPORT_SYMBOL_IF_KUNIT(kscope_hung_parse);
 
+/*
+ * Under kscope_hung_conf_lock: without it, a writer stopping the scanner
+ * could cancel the work another had just started, leaving period_ms
+ * nonzero with no scanner.
+ */
 static void kscope_hung_set_period(unsigned int period)
 {
 	unsigned int old = xchg(&kscope_hung_period, period);
 
+	lockdep_assert_held(&kscope_hung_conf_lock);
 	if (period) {
 		mod_delayed_work(system_unbound_wq, &kscope_hung_work, 0);
 	} else if (old) {
@@ -784,10 +866,7 @@ static void kscope_hung_set_period(unsigned int period)
 static ssize_t kscope_hung_write(struct file *file, const char __user *ubuf,
 				 size_t count, loff_t *ppos)
 {
-	struct kscope_hung_conf conf = {
-		.threshold_ms = READ_ONCE(kscope_hung_threshold),
-		.period_ms = READ_ONCE(kscope_hung_period),
-	};
+	struct kscope_hung_conf conf;
 	const char *bad = NULL;
 	char *buf;
 	int ret;
@@ -803,6 +882,9 @@ static ssize_t kscope_hung_write(struct file *file, const char __user *ubuf,
 	buf = memdup_user_nul(ubuf, count);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
+	mutex_lock(&kscope_hung_conf_lock);
+	conf.threshold_ms = kscope_hung_threshold;
+	conf.period_ms = kscope_hung_period;
 	ret = kscope_hung_parse(buf, &conf, &bad);
 	if (ret) {
 		pr_info_ratelimited("hung: bad setting '%s': %s; nothing changed\n",
@@ -811,10 +893,11 @@ static ssize_t kscope_hung_write(struct file *file, const char __user *ubuf,
 		goto out;
 	}
 	WRITE_ONCE(kscope_hung_threshold, conf.threshold_ms);
-	if (conf.period_ms != READ_ONCE(kscope_hung_period))
+	if (conf.period_ms != kscope_hung_period)
 		kscope_hung_set_period(conf.period_ms);
 	ret = count;
 out:
+	mutex_unlock(&kscope_hung_conf_lock);
 	kfree(buf);
 	return ret;
 }

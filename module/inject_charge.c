@@ -224,7 +224,16 @@ static void kscope_charge_block_free(struct kscope_charge_block *b)
 	kfree(b);
 }
 
-/* the writer's memcg path, for the listing; "-" without memcg */
+/*
+ * the writer's memcg path, for the listing; "-" without memcg (then
+ * struct mem_cgroup has no members to use: #ifdef, not IS_ENABLED())
+ */
+#ifndef CONFIG_MEMCG
+static void kscope_charge_path(char *buf, size_t size)
+{
+	strscpy(buf, "-", size);
+}
+#else
 static void kscope_charge_path(char *buf, size_t size)
 {
 	struct mem_cgroup *memcg = NULL;
@@ -244,6 +253,7 @@ static void kscope_charge_path(char *buf, size_t size)
 		strscpy(buf, "?", size);
 	css_put(&memcg->css);
 }
+#endif
 
 /**
  * kscope_charge_alloc() - allocate, charge and hold @nr_pages pages

@@ -8,6 +8,10 @@
  * of the system and sorts it by the scheduler's own view: on a runqueue
  * (in nr_running), dequeued with sched_contributes_to_load set (in
  * nr_uninterruptible), or not counted at all, by the letter /proc shows.
+ * On 6.12 a task that went to sleep while not eligible (EEVDF delayed
+ * dequeue) stays queued, and in nr_running, until it is picked or woken;
+ * it is counted there, as the kernel counts it, and named in
+ * runnable_delayed.
  * The uninterruptible tasks are listed with how long they have been
  * blocked: they are the usual answer to "why is my load high while my
  * CPUs are idle".
@@ -84,6 +88,8 @@ struct kscope_loadavg_task {
  * @hidden: of those, not visible to the reader: not in @ns, or hidden
  *          by hidepid=
  * @runnable: on a runqueue: in nr_running
+ * @delayed: of those, asleep but not yet dequeued (EEVDF delayed
+ *           dequeue, 6.12): shown S or D, yet in nr_running
  * @uninterruptible: dequeued, sched_contributes_to_load: in
  *                   nr_uninterruptible
  * @idle: not counting, shown I (TASK_IDLE: UNINTERRUPTIBLE|NOLOAD)
@@ -103,6 +109,7 @@ struct kscope_loadavg_snap {
 	unsigned long tasks;
 	unsigned long hidden;
 	unsigned long runnable;
+	unsigned long delayed;
 	unsigned long uninterruptible;
 	unsigned long idle;
 	unsigned long blocked;
@@ -135,6 +142,8 @@ static int kscope_loadavg_visit(struct task_struct *p, pid_t nr, void *arg)
 
 	if (on_rq) {
 		s->runnable++;
+		if (kscope_task_delayed(p))
+			s->delayed++;
 		return 0;
 	}
 	if (!kscope_state_counts_in_load(on_rq, p->sched_contributes_to_load)) {
@@ -213,7 +222,7 @@ static int kscope_loadavg_collect(struct kscope_loadavg_snap *s)
 			     2 * (s->nr + s->unint_unlisted));
 		kvfree(s->list);
 		s->cap = 0;
-		s->list = kvmalloc_array(want, sizeof(*s->list), GFP_KERNEL);
+		s->list = kvmalloc_array(want, sizeof(*s->list), GFP_KERNEL_ACCOUNT);
 		if (!s->list)
 			return -ENOMEM;
 		s->cap = want;
@@ -247,6 +256,7 @@ static void kscope_loadavg_header_show(struct seq_file *m,
 	kscope_loadavg_put(m, "tasks", s->tasks);
 	kscope_loadavg_put(m, "hidden", s->hidden);
 	kscope_loadavg_put(m, "runnable", s->runnable);
+	kscope_loadavg_put(m, "runnable_delayed", s->delayed);
 	kscope_loadavg_put(m, "uninterruptible", s->uninterruptible);
 	kscope_loadavg_put(m, "counting", s->runnable + s->uninterruptible);
 	kscope_loadavg_put(m, "not_counting",
@@ -343,7 +353,7 @@ static int kscope_loadavg_open(struct inode *inode, struct file *file)
 	s->ns = kscope_seq_pid_ns(m);
 	s->sb = file_inode(file)->i_sb;
 	s->list = kvmalloc_array(KSCOPE_LOADAVG_FIRST_LIST, sizeof(*s->list),
-				 GFP_KERNEL);
+				 GFP_KERNEL_ACCOUNT);
 	if (!s->list) {
 		seq_release_private(inode, file);
 		return -ENOMEM;

@@ -50,6 +50,19 @@ static const struct kscope_feature kscope_features[] = {
 	  "packet-triggered fault injection" },
 	{ "kunit",	IS_ENABLED(CONFIG_KUNIT),
 	  "kscope_kunit.ko self-tests" },
+	{ "delayed_dequeue", KSCOPE_HAVE_DELAYED_DEQUEUE,
+	  "EEVDF delayed dequeue: a sleeper may stay queued, in nr_running (sched_delayed, runnable_delayed)" },
+	{ "sched_ext",	IS_ENABLED(CONFIG_SCHED_CLASS_EXT),
+	  "policy 7 (ext) can be in use" },
+	{ "memcg_v1",	IS_ENABLED(CONFIG_MEMCG) && KSCOPE_HAVE_MEMCG_V1,
+	  "cgroup v1 memory hierarchy: memsw, soft_limit, kernel and sock counters" },
+	{ "memcg_node_stats", IS_ENABLED(CONFIG_MEMCG) &&
+			      KSCOPE_HAVE_MEMCG_NODE_STATS,
+	  "memcg stat.* and lru lists (per-node statistics readable by modules)" },
+	{ "mglru",	IS_ENABLED(CONFIG_LRU_GEN),
+	  "multi-gen LRU built (switch: /sys/kernel/mm/lru_gen/enabled)" },
+	{ "ibt",	IS_ENABLED(CONFIG_X86_KERNEL_IBT),
+	  "indirect branch tracking: kallsyms is not called (see symbol: lines)" },
 };
 
 static int kscope_version_show(struct seq_file *m, void *v)
@@ -62,6 +75,7 @@ static int kscope_version_show(struct seq_file *m, void *v)
 	     f < kscope_features + ARRAY_SIZE(kscope_features); f++)
 		seq_printf(m, "feature: %-12s %-3s %s\n", f->name,
 			   f->enabled ? "yes" : "no", f->what);
+	kscope_sym_show(m);
 	return 0;
 }
 

@@ -87,6 +87,8 @@ static void kscope_memcg_head_show(struct seq_file *m, struct pid_namespace *ns,
 	kscope_seq_s64(m, "pid", task_pid_nr_ns(task, ns));
 	kscope_seq_str(m, "hierarchy",
 		       cgroup_subsys_on_dfl(memory_cgrp_subsys) ? "v2" : "v1");
+	kscope_seq_str(m, "v1", KSCOPE_HAVE_MEMCG_V1 ? "built" :
+		       "not built (CONFIG_MEMCG_V1=n): no v1 hierarchy");
 	seq_puts(m, "path: ");
 	kscope_cgroup_path_show(m, memcg->css.cgroup);
 	seq_putc(m, '\n');
@@ -148,15 +150,25 @@ static const struct kscope_memcg_stat kscope_memcg_stats[] = {
 	{ "slab_unreclaimable",	NR_SLAB_UNRECLAIMABLE_B, 1 },
 };
 
-static u64 kscope_memcg_stat_sum(struct mem_cgroup *memcg,
-				 const struct kscope_memcg_stat *s)
+/* Why the per-node statistics read "unavailable" on this kernel. */
+#define KSCOPE_MEMCG_NO_NODE_STATS \
+	"unavailable (per-node memcg statistics are private to this kernel)"
+
+/* Return: false when this kernel keeps the per-node statistics private */
+static bool kscope_memcg_stat_sum(struct mem_cgroup *memcg,
+				  const struct kscope_memcg_stat *s, u64 *sum)
 {
-	u64 sum = 0;
+	unsigned long v;
 	int nid;
 
-	for_each_node(nid)
-		sum += kscope_memcg_node_state(memcg, nid, s->idx);
-	return sum * s->unit;
+	*sum = 0;
+	for_each_node(nid) {
+		if (!kscope_memcg_node_state(memcg, nid, s->idx, &v))
+			return false;
+		*sum += v;
+	}
+	*sum *= s->unit;
+	return true;
 }
 
 static void kscope_memcg_events_show(struct seq_file *m,
@@ -213,11 +225,53 @@ static int kscope_memcg_file_show(struct seq_file *m, struct pid_namespace *ns,
  * the statistics are as of the kernel's last flush. The same names on
  * v1 and v2: a value the task's hierarchy does not have reads "n/a".
  */
+/*
+ * The v1-only lines: on v2, or on a kernel built without the v1
+ * controller, they read "n/a".
+ */
+static void kscope_memcg_v1_show(struct seq_file *m, struct mem_cgroup *memcg,
+				 bool v2, unsigned long mem,
+				 unsigned long memsw)
+{
+	unsigned long soft_limit, kmem, tcpmem;
+
+	if (v2 || !kscope_memcg_v1_counters(memcg, &soft_limit, &kmem,
+					    &tcpmem)) {
+		/* memcg->swap and memcg->memsw are one union */
+		kscope_show_pages(m, "swap_usage", memsw);
+		kscope_show_limit(m, "swap_max", READ_ONCE(memcg->swap.max));
+		seq_puts(m, "memsw_usage: n/a\nmemsw_max: n/a\nsoft_limit: n/a\n");
+		return;
+	}
+	kscope_show_pages(m, "swap_usage", memsw > mem ? memsw - mem : 0);
+	seq_puts(m, "swap_max: n/a\n");
+	kscope_show_pages(m, "memsw_usage", memsw);
+	kscope_show_limit(m, "memsw_max", READ_ONCE(memcg->memsw.max));
+	kscope_show_limit(m, "soft_limit", soft_limit);
+}
+
+/* stat.kernel and stat.sock: v1 keeps page counters for them */
+static void kscope_memcg_v1_kmem_show(struct seq_file *m,
+				      struct mem_cgroup *memcg, bool v2)
+{
+	unsigned long soft_limit, kmem, tcpmem;
+
+	if (v2 || !kscope_memcg_v1_counters(memcg, &soft_limit, &kmem,
+					    &tcpmem)) {
+		seq_puts(m, "stat.kernel: unavailable (not exported)\n");
+		seq_puts(m, "stat.sock: unavailable (not exported)\n");
+		return;
+	}
+	kscope_show_pages(m, "stat.kernel", kmem);
+	kscope_show_pages(m, "stat.sock", tcpmem);
+}
+
 static void kscope_memcg_body(struct seq_file *m, struct mem_cgroup *memcg)
 {
 	bool v2 = cgroup_subsys_on_dfl(memory_cgrp_subsys);
 	unsigned long mem, memsw;
 	unsigned int i;
+	u64 sum;
 
 	mem = page_counter_read(&memcg->memory);
 	memsw = page_counter_read(&memcg->memsw);
@@ -227,34 +281,18 @@ static void kscope_memcg_body(struct seq_file *m, struct mem_cgroup *memcg)
 	kscope_show_limit(m, "low", READ_ONCE(memcg->memory.low));
 	kscope_show_limit(m, "high", READ_ONCE(memcg->memory.high));
 	kscope_show_limit(m, "max", READ_ONCE(memcg->memory.max));
-	if (v2) {
-		/* memcg->swap and memcg->memsw are one union */
-		kscope_show_pages(m, "swap_usage", memsw);
-		kscope_show_limit(m, "swap_max", READ_ONCE(memcg->swap.max));
-		seq_puts(m, "memsw_usage: n/a\nmemsw_max: n/a\nsoft_limit: n/a\n");
-	} else {
-		kscope_show_pages(m, "swap_usage", memsw > mem ? memsw - mem : 0);
-		seq_puts(m, "swap_max: n/a\n");
-		kscope_show_pages(m, "memsw_usage", memsw);
-		kscope_show_limit(m, "memsw_max", READ_ONCE(memcg->memsw.max));
-		kscope_show_limit(m, "soft_limit", READ_ONCE(memcg->soft_limit));
-	}
+	kscope_memcg_v1_show(m, memcg, v2, mem, memsw);
 	kscope_seq_u64(m, "failcnt", READ_ONCE(memcg->memory.failcnt));
 	kscope_memcg_events_show(m, memcg);
 	for (i = 0; i < ARRAY_SIZE(kscope_memcg_stats); i++) {
 		seq_puts(m, "stat.");
-		kscope_seq_u64(m, kscope_memcg_stats[i].name,
-			       kscope_memcg_stat_sum(memcg, &kscope_memcg_stats[i]));
+		if (kscope_memcg_stat_sum(memcg, &kscope_memcg_stats[i], &sum))
+			kscope_seq_u64(m, kscope_memcg_stats[i].name, sum);
+		else
+			kscope_seq_str(m, kscope_memcg_stats[i].name,
+				       KSCOPE_MEMCG_NO_NODE_STATS);
 	}
-	if (v2) {
-		seq_puts(m, "stat.kernel: unavailable (not exported)\n");
-		seq_puts(m, "stat.sock: unavailable (not exported)\n");
-	} else {
-		kscope_show_pages(m, "stat.kernel",
-				  page_counter_read(&memcg->kmem));
-		kscope_show_pages(m, "stat.sock",
-				  page_counter_read(&memcg->tcpmem));
-	}
+	kscope_memcg_v1_kmem_show(m, memcg, v2);
 }
 
 /**
@@ -313,8 +351,8 @@ static void kscope_lru_table_show(struct seq_file *m,
 	seq_putc(m, '\n');
 	for_each_node_state(nid, N_MEMORY) {
 		for (lru = 0; lru < NR_LRU_LISTS; lru++) {
-			v[lru] = kscope_memcg_node_state(memcg, nid,
-							 NR_LRU_BASE + lru);
+			kscope_memcg_node_state(memcg, nid, NR_LRU_BASE + lru,
+						&v[lru]);
 			total[lru] += v[lru];
 		}
 		snprintf(node, sizeof(node), "node%d", nid);
@@ -329,6 +367,10 @@ static void kscope_lru_body(struct seq_file *m, struct mem_cgroup *memcg)
 		       "built (switch: /sys/kernel/mm/lru_gen/enabled)" :
 		       "not built");
 	kscope_seq_u64(m, "page_size", PAGE_SIZE);
+	if (!KSCOPE_HAVE_MEMCG_NODE_STATS) {
+		kscope_seq_str(m, "lists", KSCOPE_MEMCG_NO_NODE_STATS);
+		return;
+	}
 	kscope_lru_table_show(m, memcg, "pages", 1);
 	kscope_lru_table_show(m, memcg, "bytes", PAGE_SIZE);
 }

@@ -3,8 +3,8 @@
  * netfilter.c - /proc/kscope/netfilter/: packet-triggered fault injection.
  *
  * A netfilter hook at PRE_ROUTING, for IPv4 and IPv6, in every network
- * namespace (those created after load too, through pernet operations),
- * runs the armed rules against each received packet. A rule matches on
+ * namespace (those created while it is in place too, through pernet
+ * operations), runs the armed rules against each received packet. A rule matches on
  * protocol, ports, addresses, interface, namespace and a payload prefix,
  * and fires an action up to a hit budget, in the hook (softirq) or in a
  * workqueue (process context).
@@ -17,11 +17,20 @@
  * least and a delay stalls the receive path where a slow driver or
  * filter would.
  *
- * With no rule armed the hook returns at a static branch that is patched
- * out; the first rule patches it in. The rule list is read under RCU in
- * the hook and changed under kscope_nf_lock; a deleted rule is freed in
+ * With no rule armed there is no hook at all: the first rule registers
+ * the pernet operations that put it into every namespace, the last
+ * deletion unregisters them, so an idle kscope costs received packets
+ * nothing. The rules are indexed (nf_rule.c) by TCP/UDP destination
+ * port, so a packet is compared only with the rules of its own port and
+ * those that can match any port. The index is read under RCU in the
+ * hook and changed under kscope_nf_lock; a deleted rule is freed in
  * process context after a grace period (queue_rcu_work()), because it
  * may own deferred work to cancel and leaked pages to give back.
+ *
+ * Actions are bounded unless the action is destructive: hits queued for
+ * process context stop at KSCOPE_NF_PENDING_MAX per rule, deferred work
+ * stops as soon as its rule is deleted or kscope unloads, and delay in
+ * softirq draws from a per-CPU busy-wait budget (kscope_nf_delay_ok()).
  *
  * What a rule is, and its text form, are nf_rule.c's: this file arms
  * what that parser returns and runs it.
@@ -32,7 +41,6 @@
 #include <linux/gfp.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
-#include <linux/jump_label.h>
 #include <linux/ktime.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
@@ -47,6 +55,7 @@
 #include <linux/proc_fs.h>
 #include <linux/rculist.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/seq_file.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
@@ -55,6 +64,7 @@
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <linux/uaccess.h>
+#include <linux/vmstat.h>
 #include <linux/workqueue.h>
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
@@ -68,6 +78,13 @@
 
 /* Bytes accepted in one write to "rules": one line. */
 #define KSCOPE_NF_LINE_MAX	512
+/* Most hits one rule holds queued for process context; more are counted. */
+#define KSCOPE_NF_PENDING_MAX	1024
+/*
+ * A CPU's softirq delay budget, in ns: it holds at most a second and
+ * refills at half the time that passes (kscope_nf_delay_ok()).
+ */
+#define KSCOPE_NF_DELAY_BUDGET_NS	(KSCOPE_NF_DELAY_US_MAX * NSEC_PER_USEC)
 
 static unsigned int max_rules = 256;
 module_param(max_rules, uint, 0444);
@@ -89,9 +106,11 @@ MODULE_PARM_DESC(allow_destructive, "Let root arm the warn, oom, panic and locku
 
 /**
  * struct kscope_nf_rule - an armed rule
- * @node: entry in kscope_nf_rules (RCU; changed under kscope_nf_lock)
- * @id: its number, unique since load
- * @spec: what it matches and does
+ * @node: entry in kscope_nf_rules, the list "rules" shows (kscope_nf_lock)
+ * @e: its number, unique since load, what it matches and does, and its
+ *     place in kscope_nf_index, where the hook finds it
+ * @dead: set when the rule is deleted or kscope unloads: deferred work
+ *        stops at once
  * @matched: packets that matched it
  * @fired: times its action ran or was queued (at most the budget)
  * @left: hits left of the budget (unused without one)
@@ -104,8 +123,8 @@ MODULE_PARM_DESC(allow_destructive, "Let root arm the warn, oom, panic and locku
  */
 struct kscope_nf_rule {
 	struct list_head node;
-	u32 id;
-	struct kscope_nf_spec spec;
+	struct kscope_nf_entry e;
+	bool dead;
 	atomic64_t matched;
 	atomic64_t fired;
 	atomic64_t left;
@@ -119,7 +138,9 @@ struct kscope_nf_rule {
 
 /**
  * struct kscope_nf_stats - what the hook has seen, per CPU
- * @seen: packets the hook looked at (only while a rule is armed)
+ * @seen: calls of the hook: packets it looked at (only while a rule is
+ *        armed, since there is no hook otherwise)
+ * @hook_ns: sched_clock() nanoseconds spent inside the hook
  * @matched: packets that matched at least one rule
  * @fired: actions run, by action
  * @ctx: actions run, by context
@@ -128,9 +149,13 @@ struct kscope_nf_rule {
  * @leak_alloc_failures: leak hits the page allocator could not satisfy
  *                       in full
  * @leak_limited: leak hits cut short by max_leak_pages
+ * @pending_capped: hits not queued: their rule had KSCOPE_NF_PENDING_MAX
+ * @delay_over_budget: softirq delay hits not delayed: the CPU's busy-wait
+ *                     budget was spent
  */
 struct kscope_nf_stats {
 	unsigned long seen;
+	u64 hook_ns;
 	unsigned long matched;
 	unsigned long fired[KSCOPE_NF_NR_ACTIONS];
 	unsigned long ctx[KSCOPE_NF_NR_CTX];
@@ -138,12 +163,26 @@ struct kscope_nf_stats {
 	unsigned long drops;
 	unsigned long leak_alloc_failures;
 	unsigned long leak_limited;
+	unsigned long pending_capped;
+	unsigned long delay_over_budget;
+};
+
+/**
+ * struct kscope_nf_delay_budget - a CPU's busy-wait allowance in softirq
+ * @ns: nanoseconds of delay it may still spend
+ * @stamp: when @ns was last brought up to date (ktime_get_ns())
+ */
+struct kscope_nf_delay_budget {
+	u64 ns;
+	u64 stamp;
 };
 
 static DEFINE_PER_CPU(struct kscope_nf_stats, kscope_nf_stats);
-static DEFINE_STATIC_KEY_FALSE(kscope_nf_armed);
+static DEFINE_PER_CPU(struct kscope_nf_delay_budget, kscope_nf_delay_budget);
 static DEFINE_MUTEX(kscope_nf_lock);
 static LIST_HEAD(kscope_nf_rules);
+static struct kscope_nf_index kscope_nf_index;
+static bool kscope_nf_hooked;
 static unsigned int kscope_nf_nr_rules;
 static u32 kscope_nf_next_id = 1;
 static atomic_long_t kscope_nf_leak_held = ATOMIC_LONG_INIT(0);
@@ -160,7 +199,8 @@ static struct proc_dir_entry *kscope_nf_dir;
  * kscope_nf_leak() - allocate and hold @nr pages for @r
  * @r: the rule
  * @nr: pages to allocate
- * @ctx: GFP_ATOMIC in softirq, GFP_KERNEL in process context
+ * @ctx: GFP_NOWAIT in softirq (never the reserves GFP_ATOMIC may take),
+ *       GFP_KERNEL in process context
  * @limited: whether max_leak_pages bounds the allocation (not for oom)
  *
  * Return: pages allocated.
@@ -168,12 +208,12 @@ static struct proc_dir_entry *kscope_nf_dir;
 static unsigned long kscope_nf_leak(struct kscope_nf_rule *r, unsigned long nr,
 				    enum kscope_nf_ctx ctx, bool limited)
 {
-	gfp_t gfp = ctx == KSCOPE_NF_SOFTIRQ ? GFP_ATOMIC | __GFP_NOWARN :
+	gfp_t gfp = ctx == KSCOPE_NF_SOFTIRQ ? GFP_NOWAIT | __GFP_NOWARN :
 		    GFP_KERNEL;
 	unsigned long i;
 	LIST_HEAD(got);
 
-	for (i = 0; i < nr; i++) {
+	for (i = 0; i < nr && !READ_ONCE(r->dead); i++) {
 		struct page *page;
 
 		if (limited && atomic_long_inc_return(&kscope_nf_leak_held) >
@@ -201,29 +241,77 @@ static unsigned long kscope_nf_leak(struct kscope_nf_rule *r, unsigned long nr,
 }
 
 /*
+ * OOM kills since boot: the kernel's oom_kill event (/proc/vmstat), or
+ * 0 without event counters.
+ */
+static unsigned long kscope_nf_oom_kills(void)
+{
+	unsigned long n = 0;
+#ifdef CONFIG_VM_EVENT_COUNTERS
+	int cpu;
+
+	for_each_online_cpu(cpu)
+		n += per_cpu(vm_event_states, cpu).event[OOM_KILL];
+#endif
+	return n;
+}
+
+/*
  * oom: allocate with GFP_KERNEL, which reclaims and then calls the OOM
- * killer, until an allocation fails; the pages stay with the rule.
- * An order-0 GFP_KERNEL allocation does not fail while the killer can
- * free memory, so this ends when the system has nothing left to kill
- * ("Out of memory and no killable processes", a panic) or the task is
- * killed itself; it is a kworker, so it will not be.
+ * killer, until the killer has killed once; the pages stay with the
+ * rule. With vm.panic_on_oom=1 the kernel panics at the first OOM
+ * instead. It also ends when an allocation fails, when the system has
+ * nothing left to kill ("Out of memory and no killable processes", a
+ * panic), or when the rule is deleted. (Without the kernel's event
+ * counters the kills are not seen, and it goes on until one of those.)
  */
 static void kscope_nf_oom(struct kscope_nf_rule *r)
 {
-	while (kscope_nf_leak(r, 1024, KSCOPE_NF_WORK, false) == 1024)
+	unsigned long kills = kscope_nf_oom_kills();
+
+	while (kscope_nf_oom_kills() == kills &&
+	       kscope_nf_leak(r, 1024, KSCOPE_NF_WORK, false) == 1024)
 		;
 }
 
 /*
  * Busy-wait @us microseconds of CLOCK_MONOTONIC, the clock user space
- * measures with; udelay()'s calibrated loops can be far off in a VM.
+ * measures with (udelay()'s calibrated loops can be far off in a VM),
+ * or until @r is deleted.
  */
-static void kscope_nf_spin_us(unsigned long us)
+static void kscope_nf_spin_us(const struct kscope_nf_rule *r, unsigned long us)
 {
 	u64 end = ktime_get_ns() + (u64)us * NSEC_PER_USEC;
 
-	while (ktime_get_ns() < end)
+	while (ktime_get_ns() < end && !READ_ONCE(r->dead))
 		cpu_relax();
+}
+
+/**
+ * kscope_nf_delay_ok() - whether this CPU may busy-wait @us in softirq
+ * @us: the delay asked for
+ *
+ * Each CPU has a budget of at most a second of busy-wait, which refills
+ * at half the time that passes: a receive path can be held for about a
+ * second at a stretch, and for half of its time after that, however
+ * many packets match (a NAPI poll takes up to 64), far from the soft
+ * lockup and RCU stall detectors' 20 s. A hit beyond the budget is
+ * counted, not delayed. Called in the hook, with BHs off.
+ *
+ * Return: true if the delay may run (its time is taken from the budget).
+ */
+static bool kscope_nf_delay_ok(unsigned long us)
+{
+	struct kscope_nf_delay_budget *b = this_cpu_ptr(&kscope_nf_delay_budget);
+	u64 now = ktime_get_ns(), want = (u64)us * NSEC_PER_USEC;
+
+	b->ns = min_t(u64, b->ns + (now - b->stamp) / 2,
+		      KSCOPE_NF_DELAY_BUDGET_NS);
+	b->stamp = now;
+	if (want > b->ns)
+		return false;
+	b->ns -= want;
+	return true;
 }
 
 static void kscope_nf_log(const struct kscope_nf_rule *r,
@@ -231,18 +319,18 @@ static void kscope_nf_log(const struct kscope_nf_rule *r,
 {
 	if (!p) {
 		pr_info_ratelimited("netfilter: rule %u: fired (%s, %s)\n",
-				    r->id, kscope_nf_ctx_name(ctx), current->comm);
+				    r->e.id, kscope_nf_ctx_name(ctx), current->comm);
 		return;
 	}
 	if (p->family == NFPROTO_IPV4)
 		pr_info_ratelimited("netfilter: rule %u: proto %d %pI4:%u -> %pI4:%u dev %s netns %u (%s)\n",
-				    r->id, p->proto, p->saddr.s6_addr, p->sport,
+				    r->e.id, p->proto, p->saddr.s6_addr, p->sport,
 				    p->daddr.s6_addr, p->dport,
 				    p->dev ?: "-", p->netns,
 				    kscope_nf_ctx_name(ctx));
 	else
 		pr_info_ratelimited("netfilter: rule %u: proto %d [%pI6c]:%u -> [%pI6c]:%u dev %s netns %u (%s)\n",
-				    r->id, p->proto, &p->saddr, p->sport,
+				    r->e.id, p->proto, &p->saddr, p->sport,
 				    &p->daddr, p->dport, p->dev ?: "-",
 				    p->netns, kscope_nf_ctx_name(ctx));
 }
@@ -258,7 +346,7 @@ static void kscope_nf_log(const struct kscope_nf_rule *r,
 static void kscope_nf_fire(struct kscope_nf_rule *r,
 			   const struct kscope_nf_pkt *p, enum kscope_nf_ctx ctx)
 {
-	const struct kscope_nf_spec *s = &r->spec;
+	const struct kscope_nf_spec *s = &r->e.spec;
 
 	switch (s->action) {
 	case KSCOPE_NF_COUNT:
@@ -268,28 +356,33 @@ static void kscope_nf_fire(struct kscope_nf_rule *r,
 		kscope_nf_log(r, p, ctx);
 		break;
 	case KSCOPE_NF_DELAY:
-		kscope_nf_spin_us(min(s->arg, max_delay_us));
+		if (ctx == KSCOPE_NF_SOFTIRQ && !allow_destructive &&
+		    !kscope_nf_delay_ok(min(s->arg, max_delay_us))) {
+			kscope_nf_stat_inc(delay_over_budget);
+			return;
+		}
+		kscope_nf_spin_us(r, min(s->arg, max_delay_us));
 		break;
 	case KSCOPE_NF_LEAK:
 		kscope_nf_leak(r, s->arg, ctx, true);
 		break;
 	case KSCOPE_NF_WARN:
 		WARN(1, "kscope: netfilter rule %u fired in %s context\n",
-		     r->id, kscope_nf_ctx_name(ctx));
+		     r->e.id, kscope_nf_ctx_name(ctx));
 		break;
 	case KSCOPE_NF_OOM:
 		pr_warn("netfilter: rule %u: allocating until the OOM killer runs\n",
-			r->id);
+			r->e.id);
 		kscope_nf_oom(r);
 		break;
 	case KSCOPE_NF_PANIC:
 		panic("kscope: netfilter rule %u fired in %s context\n",
-		      r->id, kscope_nf_ctx_name(ctx));
+		      r->e.id, kscope_nf_ctx_name(ctx));
 		break;
 	case KSCOPE_NF_LOCKUP:
 		pr_warn("netfilter: rule %u: spinning %u ms in %s context\n",
-			r->id, s->arg, kscope_nf_ctx_name(ctx));
-		kscope_nf_spin_us((unsigned long)s->arg * USEC_PER_MSEC);
+			r->e.id, s->arg, kscope_nf_ctx_name(ctx));
+		kscope_nf_spin_us(r, (unsigned long)s->arg * USEC_PER_MSEC);
 		break;
 	default:
 		break;
@@ -298,13 +391,17 @@ static void kscope_nf_fire(struct kscope_nf_rule *r,
 	kscope_nf_stat_inc(ctx[ctx]);
 }
 
+/*
+ * Run @r's queued hits one at a time, until none is left or the rule is
+ * deleted (or kscope unloads): then the rest are dropped, so that
+ * freeing the rule waits for one action at most, itself cut short.
+ */
 static void kscope_nf_work_fn(struct work_struct *work)
 {
 	struct kscope_nf_rule *r = container_of(work, struct kscope_nf_rule,
 						work);
-	int n = atomic_xchg(&r->pending, 0);
 
-	while (n-- > 0) {
+	while (!READ_ONCE(r->dead) && atomic_dec_if_positive(&r->pending) >= 0) {
 		kscope_nf_fire(r, NULL, KSCOPE_NF_WORK);
 		cond_resched();
 	}
@@ -313,7 +410,27 @@ static void kscope_nf_work_fn(struct work_struct *work)
 /* Whether @r fires for this match: unlimited, or budget left. */
 static bool kscope_nf_take_budget(struct kscope_nf_rule *r)
 {
-	return !r->spec.budget || atomic64_add_unless(&r->left, -1, 0);
+	return !r->e.spec.budget || atomic64_add_unless(&r->left, -1, 0);
+}
+
+/*
+ * Whether @r, a rule of context=work, has KSCOPE_NF_PENDING_MAX hits
+ * queued already (a few more when CPUs race): then a hit is counted in
+ * pending_capped, and neither fires nor takes from the budget.
+ */
+static bool kscope_nf_capped(struct kscope_nf_rule *r)
+{
+	if (atomic_read(&r->pending) < KSCOPE_NF_PENDING_MAX)
+		return false;
+	kscope_nf_stat_inc(pending_capped);
+	return true;
+}
+
+static void kscope_nf_queue(struct kscope_nf_rule *r)
+{
+	atomic_inc(&r->pending);
+	queue_work(kscope_nf_wq, &r->work);
+	kscope_nf_stat_inc(queued);
 }
 
 /**
@@ -412,35 +529,35 @@ static noinline unsigned int kscope_nf_run(struct sk_buff *skb,
 {
 	u8 buf[KSCOPE_NF_PAYLOAD_MAX];
 	unsigned int verdict = NF_ACCEPT;
-	struct kscope_nf_rule *r;
+	struct kscope_nf_entry *e;
+	struct kscope_nf_iter it;
 	struct kscope_nf_pkt pkt;
 	bool matched = false;
 
-	kscope_nf_stat_inc(seen);
 	kscope_nf_pkt_parse(skb, st, &pkt, buf);
 
 	rcu_read_lock();
-	list_for_each_entry_rcu(r, &kscope_nf_rules, node) {
-		if (!kscope_nf_match(&r->spec, &pkt))
-			continue;
+	for (e = kscope_nf_index_first(&kscope_nf_index, &pkt, &it); e;
+	     e = kscope_nf_index_next(&it, e)) {
+		struct kscope_nf_rule *r = container_of(e, struct kscope_nf_rule, e);
+
 		matched = true;
 		atomic64_inc(&r->matched);
+		if (e->spec.ctx == KSCOPE_NF_WORK && kscope_nf_capped(r))
+			continue;
 		if (!kscope_nf_take_budget(r))
 			continue;
 		atomic64_inc(&r->fired);
-		if (r->spec.action == KSCOPE_NF_DROP) {
+		if (e->spec.action == KSCOPE_NF_DROP) {
 			kscope_nf_fire(r, &pkt, KSCOPE_NF_SOFTIRQ);
 			kscope_nf_stat_inc(drops);
 			verdict = NF_DROP;
 			break;
 		}
-		if (r->spec.ctx == KSCOPE_NF_WORK) {
-			atomic_inc(&r->pending);
-			queue_work(kscope_nf_wq, &r->work);
-			kscope_nf_stat_inc(queued);
-		} else {
+		if (e->spec.ctx == KSCOPE_NF_WORK)
+			kscope_nf_queue(r);
+		else
 			kscope_nf_fire(r, &pkt, KSCOPE_NF_SOFTIRQ);
-		}
 	}
 	rcu_read_unlock();
 	if (matched)
@@ -448,12 +565,19 @@ static noinline unsigned int kscope_nf_run(struct sk_buff *skb,
 	return verdict;
 }
 
+/*
+ * The hook exists only while a rule is armed. It counts its calls and
+ * the sched_clock() time spent in it, per CPU, for "stats".
+ */
 static unsigned int kscope_nf_hook(void *priv, struct sk_buff *skb,
 				   const struct nf_hook_state *st)
 {
-	if (!static_branch_unlikely(&kscope_nf_armed))
-		return NF_ACCEPT;
-	return kscope_nf_run(skb, st);
+	u64 t0 = sched_clock();
+	unsigned int verdict = kscope_nf_run(skb, st);
+
+	this_cpu_add(kscope_nf_stats.hook_ns, sched_clock() - t0);
+	kscope_nf_stat_inc(seen);
+	return verdict;
 }
 
 /*
@@ -493,6 +617,34 @@ static struct pernet_operations kscope_nf_net_ops = {
 	.exit	= kscope_nf_net_exit,
 };
 
+/*
+ * The hooks follow the rules: registering the pernet operations puts a
+ * hook into every namespace, and into each one created while they are
+ * registered; unregistering takes them all out again and waits for CPUs
+ * still inside (nf_unregister_net_hooks() does synchronize_net()).
+ */
+static int kscope_nf_hooks_get(void)
+{
+	int ret;
+
+	lockdep_assert_held(&kscope_nf_lock);
+	if (kscope_nf_hooked)
+		return 0;
+	ret = register_pernet_subsys(&kscope_nf_net_ops);
+	if (!ret)
+		kscope_nf_hooked = true;
+	return ret;
+}
+
+static void kscope_nf_hooks_put(void)
+{
+	lockdep_assert_held(&kscope_nf_lock);
+	if (!kscope_nf_hooked || kscope_nf_nr_rules)
+		return;
+	unregister_pernet_subsys(&kscope_nf_net_ops);
+	kscope_nf_hooked = false;
+}
+
 /* ---- adding and deleting rules */
 
 static struct kscope_nf_rule *kscope_nf_rule_new(const struct kscope_nf_spec *s)
@@ -501,7 +653,7 @@ static struct kscope_nf_rule *kscope_nf_rule_new(const struct kscope_nf_spec *s)
 
 	if (!r)
 		return NULL;
-	r->spec = *s;
+	r->e.spec = *s;
 	atomic64_set(&r->left, s->budget);
 	INIT_WORK(&r->work, kscope_nf_work_fn);
 	spin_lock_init(&r->leak_lock);
@@ -522,7 +674,7 @@ static void kscope_nf_rule_destroy(struct kscope_nf_rule *r)
 		list_del(&page->lru);
 		__free_page(page);
 	}
-	if (r->spec.action == KSCOPE_NF_LEAK)
+	if (r->e.spec.action == KSCOPE_NF_LEAK)
 		atomic_long_sub(r->nr_leaked, &kscope_nf_leak_held);
 	kfree(r);
 }
@@ -534,17 +686,18 @@ static void kscope_nf_rule_free_fn(struct work_struct *work)
 }
 
 /*
- * Unlink @r; it is destroyed on kscope_nf_wq once every hook that may
- * have seen it has left its RCU read section. A rule with deferred work
- * or leaked pages needs process context for that, which kfree_rcu()
- * does not give.
+ * Unlink @r and stop its deferred work; it is destroyed on kscope_nf_wq
+ * once every hook that may have seen it has left its RCU read section.
+ * A rule with deferred work or leaked pages needs process context for
+ * that, which kfree_rcu() does not give.
  */
 static void kscope_nf_rule_unlink(struct kscope_nf_rule *r)
 {
 	lockdep_assert_held(&kscope_nf_lock);
-	list_del_rcu(&r->node);
+	WRITE_ONCE(r->dead, true);
+	list_del(&r->node);
+	kscope_nf_index_del(&r->e);
 	kscope_nf_nr_rules--;
-	static_branch_dec(&kscope_nf_armed);
 	INIT_RCU_WORK(&r->free_work, kscope_nf_rule_free_fn);
 	queue_rcu_work(kscope_nf_wq, &r->free_work);
 }
@@ -564,11 +717,14 @@ static int kscope_nf_add(const struct kscope_nf_spec *s, u32 *id)
 		ret = -ENOSPC;
 		goto out;
 	}
-	r->id = kscope_nf_next_id++;
-	*id = r->id;
+	ret = kscope_nf_hooks_get();
+	if (ret)
+		goto out;
+	r->e.id = kscope_nf_next_id++;
+	*id = r->e.id;
 	kscope_nf_nr_rules++;
-	static_branch_inc(&kscope_nf_armed);
-	list_add_tail_rcu(&r->node, &kscope_nf_rules);
+	list_add_tail(&r->node, &kscope_nf_rules);
+	kscope_nf_index_add(&kscope_nf_index, &r->e);
 	r = NULL;
 out:
 	mutex_unlock(&kscope_nf_lock);
@@ -583,11 +739,12 @@ static int kscope_nf_del(const struct kscope_nf_cmd *cmd)
 
 	mutex_lock(&kscope_nf_lock);
 	list_for_each_entry_safe(r, tmp, &kscope_nf_rules, node) {
-		if (cmd->op == KSCOPE_NF_DEL && r->id != cmd->id)
+		if (cmd->op == KSCOPE_NF_DEL && r->e.id != cmd->id)
 			continue;
 		kscope_nf_rule_unlink(r);
 		ret = 0;
 	}
+	kscope_nf_hooks_put();
 	mutex_unlock(&kscope_nf_lock);
 	return ret;
 }
@@ -686,8 +843,8 @@ static int kscope_nf_seq_show(struct seq_file *m, void *v)
 	spin_lock_bh(&r->leak_lock);
 	leaked = r->nr_leaked;
 	spin_unlock_bh(&r->leak_lock);
-	kscope_nf_spec_snprint(line, sizeof(line), &r->spec);
-	seq_printf(m, "%6u %12lld %12lld %9d %9lu %s\n", r->id,
+	kscope_nf_spec_snprint(line, sizeof(line), &r->e.spec);
+	seq_printf(m, "%6u %12lld %12lld %9d %9lu %s\n", r->e.id,
 		   (long long)atomic64_read(&r->matched),
 		   (long long)atomic64_read(&r->fired),
 		   atomic_read(&r->pending), leaked, line);
@@ -727,6 +884,7 @@ static int kscope_nf_stats_show(struct seq_file *m, void *v)
 							      cpu);
 
 		sum.seen += READ_ONCE(s->seen);
+		sum.hook_ns += READ_ONCE(s->hook_ns);
 		sum.matched += READ_ONCE(s->matched);
 		for (i = 0; i < KSCOPE_NF_NR_ACTIONS; i++)
 			sum.fired[i] += READ_ONCE(s->fired[i]);
@@ -736,13 +894,17 @@ static int kscope_nf_stats_show(struct seq_file *m, void *v)
 		sum.drops += READ_ONCE(s->drops);
 		sum.leak_alloc_failures += READ_ONCE(s->leak_alloc_failures);
 		sum.leak_limited += READ_ONCE(s->leak_limited);
+		sum.pending_capped += READ_ONCE(s->pending_capped);
+		sum.delay_over_budget += READ_ONCE(s->delay_over_budget);
 	}
 	mutex_lock(&kscope_nf_lock);
 	kscope_seq_u64(m, "rules", kscope_nf_nr_rules);
+	kscope_seq_u64(m, "hooked", kscope_nf_hooked);
 	mutex_unlock(&kscope_nf_lock);
 	kscope_seq_u64(m, "max_rules", max_rules);
 	kscope_seq_u64(m, "allow_destructive", allow_destructive);
 	kscope_seq_u64(m, "seen", sum.seen);
+	kscope_seq_u64(m, "hook_ns", sum.hook_ns);
 	kscope_seq_u64(m, "matched", sum.matched);
 	for (i = 0; i < KSCOPE_NF_NR_ACTIONS; i++) {
 		seq_puts(m, "action_");
@@ -759,6 +921,9 @@ static int kscope_nf_stats_show(struct seq_file *m, void *v)
 	kscope_seq_u64(m, "max_leak_pages", max_leak_pages);
 	kscope_seq_u64(m, "leak_alloc_failures", sum.leak_alloc_failures);
 	kscope_seq_u64(m, "leak_limited", sum.leak_limited);
+	kscope_seq_u64(m, "pending_max", KSCOPE_NF_PENDING_MAX);
+	kscope_seq_u64(m, "pending_capped", sum.pending_capped);
+	kscope_seq_u64(m, "delay_over_budget", sum.delay_over_budget);
 	return 0;
 }
 
@@ -785,13 +950,12 @@ static const struct kscope_file kscope_nf_files[] = {
 };
 
 /**
- * kscope_netfilter_init() - /proc/kscope/netfilter/ and the hooks
+ * kscope_netfilter_init() - /proc/kscope/netfilter/
  * @root: /proc/kscope
  *
- * The hooks go into every network namespace that exists now, and into
- * each one created later, through kscope_nf_net_ops.
+ * No hook yet: the first rule registers them (kscope_nf_hooks_get()).
  *
- * Return: 0, -ENOMEM, or what registering the hooks returned.
+ * Return: 0 or -ENOMEM.
  */
 int kscope_netfilter_init(struct proc_dir_entry *root)
 {
@@ -800,6 +964,7 @@ int kscope_netfilter_init(struct proc_dir_entry *root)
 
 	if (max_delay_us > KSCOPE_NF_DELAY_US_MAX)
 		max_delay_us = KSCOPE_NF_DELAY_US_MAX;
+	kscope_nf_index_init(&kscope_nf_index);
 	kscope_nf_wq = alloc_workqueue("kscope_nf", 0, 0);
 	if (!kscope_nf_wq)
 		return -ENOMEM;
@@ -814,9 +979,6 @@ int kscope_netfilter_init(struct proc_dir_entry *root)
 			goto err_dir;
 		}
 	}
-	ret = register_pernet_subsys(&kscope_nf_net_ops);
-	if (ret)
-		goto err_dir;
 	return 0;
 
 err_dir:
@@ -830,9 +992,11 @@ err_wq:
  * kscope_netfilter_exit() - unhook, then free every rule and page
  *
  * Safe with rules armed, packets flowing and work queued: once the
- * files are gone no rule can be added; once the hooks are unregistered
- * and synchronize_net() has returned no CPU is inside the hook; then
- * each rule's deferred work is cancelled and its pages freed. rcu_barrier()
+ * files are gone no rule can be added; every rule is marked dead, so
+ * that its deferred work stops within one cut-short action; once the
+ * hooks are unregistered and synchronize_net() has returned no CPU is
+ * inside the hook; then each rule's work is cancelled and its pages
+ * freed. rcu_barrier()
  * lets the grace periods of earlier deletions end, so that their frees
  * are queued before destroy_workqueue() drains the queue.
  */
@@ -841,14 +1005,17 @@ void kscope_netfilter_exit(void)
 	struct kscope_nf_rule *r, *tmp;
 
 	proc_remove(kscope_nf_dir);
-	unregister_pernet_subsys(&kscope_nf_net_ops);
-	synchronize_net();
 
 	mutex_lock(&kscope_nf_lock);
+	list_for_each_entry(r, &kscope_nf_rules, node)
+		WRITE_ONCE(r->dead, true);
+	if (kscope_nf_hooked)
+		unregister_pernet_subsys(&kscope_nf_net_ops);
+	kscope_nf_hooked = false;
+	synchronize_net();
 	list_for_each_entry_safe(r, tmp, &kscope_nf_rules, node) {
 		list_del(&r->node);
 		kscope_nf_nr_rules--;
-		static_branch_dec(&kscope_nf_armed);
 		kscope_nf_rule_destroy(r);
 	}
 	mutex_unlock(&kscope_nf_lock);

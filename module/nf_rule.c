@@ -8,16 +8,19 @@
  * "del ID" and "del all" delete. Nothing here touches the hook, an skb,
  * a network namespace or the rule list: it is pure, so the KUnit suite
  * (kunit/netfilter_test.c) tests all of it, and netfilter.c arms what
- * it returns.
+ * it returns. The rule index lives here too: which rules a packet
+ * must be compared with, without knowing how the hook holds them.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ctype.h>
+#include <linux/hash.h>
 #include <linux/in.h>
 #include <linux/inet.h>
 #include <linux/kernel.h>
 #include <linux/kstrtox.h>
 #include <linux/netfilter.h>
+#include <linux/rculist.h>
 #include <linux/string.h>
 #include <net/ipv6.h>
 
@@ -620,3 +623,148 @@ int kscope_nf_spec_snprint(char *buf, size_t size,
 	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(kscope_nf_spec_snprint);
+
+/* ---- the rule index */
+
+/* A TCP or UDP destination port and its protocol, as one word. */
+static u32 kscope_nf_key(int proto, u16 dport)
+{
+	return (u32)proto << 16 | dport;
+}
+
+static struct hlist_head *kscope_nf_bucket(struct kscope_nf_index *idx,
+					   u32 key)
+{
+	return &idx->bucket[hash_32(key, KSCOPE_NF_INDEX_BITS)];
+}
+
+/**
+ * kscope_nf_index_init() - an empty index
+ * @idx: the index
+ */
+void kscope_nf_index_init(struct kscope_nf_index *idx)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(idx->bucket); i++)
+		INIT_HLIST_HEAD(&idx->bucket[i]);
+	INIT_HLIST_HEAD(&idx->rest);
+}
+EXPORT_SYMBOL_IF_KUNIT(kscope_nf_index_init);
+
+/**
+ * kscope_nf_index_add() - put a rule where packets will find it
+ * @idx: the index, changed under its owner's lock
+ * @e: the rule, with @e->id above every id already in @idx
+ *
+ * A rule on one TCP or UDP destination port goes into that port's
+ * bucket; any other rule (a port range, no port, another protocol)
+ * into the match-all list, which every packet walks. Both keep the
+ * order of addition, which is the order of ids.
+ */
+void kscope_nf_index_add(struct kscope_nf_index *idx,
+			 struct kscope_nf_entry *e)
+{
+	const struct kscope_nf_spec *s = &e->spec;
+
+	e->keyed = (s->proto == IPPROTO_TCP || s->proto == IPPROTO_UDP) &&
+		   s->dport && s->dport_lo == s->dport_hi;
+	e->key = e->keyed ? kscope_nf_key(s->proto, s->dport_lo) : 0;
+	hlist_add_tail_rcu(&e->hnode, e->keyed ?
+			   kscope_nf_bucket(idx, e->key) : &idx->rest);
+}
+EXPORT_SYMBOL_IF_KUNIT(kscope_nf_index_add);
+
+/**
+ * kscope_nf_index_del() - take a rule out of its index
+ * @e: the rule; walkers under RCU may still see it until a grace period
+ */
+void kscope_nf_index_del(struct kscope_nf_entry *e)
+{
+	hlist_del_rcu(&e->hnode);
+}
+EXPORT_SYMBOL_IF_KUNIT(kscope_nf_index_del);
+
+/*
+ * The first entry from @n on that matches @it's packet; in a bucket
+ * (@keyed), only entries of the packet's own key, since other keys
+ * share buckets. Callers hold rcu_read_lock() or the index owner's lock.
+ */
+static struct kscope_nf_entry *kscope_nf_scan(const struct kscope_nf_iter *it,
+					      struct hlist_node *n, bool keyed)
+{
+	for (; n; n = rcu_dereference_raw(hlist_next_rcu(n))) {
+		struct kscope_nf_entry *e = hlist_entry(n, struct kscope_nf_entry,
+							hnode);
+
+		if (keyed && e->key != it->key)
+			continue;
+		if (kscope_nf_match(&e->spec, it->pkt))
+			return e;
+	}
+	return NULL;
+}
+
+/* The lower-numbered of the two lists' next matches. */
+static struct kscope_nf_entry *kscope_nf_pick(const struct kscope_nf_iter *it)
+{
+	if (!it->a)
+		return it->b;
+	if (!it->b)
+		return it->a;
+	return it->a->id < it->b->id ? it->a : it->b;
+}
+
+/**
+ * kscope_nf_index_first() - the first rule that matches a packet
+ * @idx: the index
+ * @p: the packet's fields
+ * @it: the walk's state, for kscope_nf_index_next()
+ *
+ * The packet looks at its own bucket (if it has TCP or UDP ports) and
+ * at the match-all list, merged so that rules come in id order, which
+ * is the order they were added in.
+ *
+ * Return: the rule, or NULL when none matches.
+ */
+struct kscope_nf_entry *kscope_nf_index_first(struct kscope_nf_index *idx,
+					      const struct kscope_nf_pkt *p,
+					      struct kscope_nf_iter *it)
+{
+	struct hlist_head *head;
+
+	it->pkt = p;
+	it->a = NULL;
+	if (p->has_ports &&
+	    (p->proto == IPPROTO_TCP || p->proto == IPPROTO_UDP)) {
+		it->key = kscope_nf_key(p->proto, p->dport);
+		head = kscope_nf_bucket(idx, it->key);
+		it->a = kscope_nf_scan(it, rcu_dereference_raw(hlist_first_rcu(head)),
+				       true);
+	}
+	head = &idx->rest;
+	it->b = kscope_nf_scan(it, rcu_dereference_raw(hlist_first_rcu(head)),
+			       false);
+	return kscope_nf_pick(it);
+}
+EXPORT_SYMBOL_IF_KUNIT(kscope_nf_index_first);
+
+/**
+ * kscope_nf_index_next() - the next rule that matches the packet
+ * @it: the walk's state
+ * @e: the rule kscope_nf_index_first() or this returned last
+ *
+ * Return: the rule, or NULL when no more match.
+ */
+struct kscope_nf_entry *kscope_nf_index_next(struct kscope_nf_iter *it,
+					     struct kscope_nf_entry *e)
+{
+	struct hlist_node *n = rcu_dereference_raw(hlist_next_rcu(&e->hnode));
+
+	if (e == it->a)
+		it->a = kscope_nf_scan(it, n, true);
+	else
+		it->b = kscope_nf_scan(it, n, false);
+	return kscope_nf_pick(it);
+}
+EXPORT_SYMBOL_IF_KUNIT(kscope_nf_index_next);

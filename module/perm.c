@@ -10,9 +10,10 @@
  * credentials, at every write, so that a descriptor passed to an
  * unprivileged process or opened in a user namespace is no way in.
  *
- * What a reader may see of other users' tasks is what /proc shows them:
- * everything on a plain /proc, and on a /proc mounted with hidepid=
- * only the tasks that mount shows them.
+ * A reader sees through kscope what its own /proc shows it, and no more:
+ * only the tasks that have a pid in the pid namespace of the procfs
+ * instance it reads through, and of those, on a /proc mounted with
+ * hidepid=, only the ones that mount shows it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -20,6 +21,7 @@
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
 #include <linux/sched/task.h>
 
@@ -65,21 +67,27 @@ int kscope_may_write(struct file *file, const char *what)
  * @task: the task, or NULL for one that has exited (whose details a
  *        hidepid= mount no longer shows anyone it hid them from)
  *
- * kscope's files appear in every procfs instance, so a /proc mounted
- * with hidepid= would otherwise list, through them, the other users'
- * tasks it hides. The rule is /proc's own (has_pid_permissions() in
- * fs/proc/base.c): with hidepid=noaccess or invisible, members of the
- * gid= group see everything and others only the tasks they may
- * ptrace-read; with hidepid=ptraceable only those.
+ * kscope's files appear in every procfs instance, a container's
+ * included, so they would otherwise show, through them, tasks the
+ * instance does not list. Two rules, both /proc's own:
+ *
+ *  - the task must have a pid in the instance's pid namespace, as every
+ *    /proc/<pid>/ has (proc_pid_lookup() in fs/proc/base.c);
+ *  - with hidepid=noaccess or invisible, members of the gid= group see
+ *    every such task and others only the tasks they may ptrace-read;
+ *    with hidepid=ptraceable only those (has_pid_permissions()).
  *
  * Context: any, the RCU read lock included; the reader is current.
  * Return: 0 when visible; otherwise what /proc/<pid>/ gives the reader:
- * -EPERM for hidepid=noaccess, -ENOENT for invisible and ptraceable.
+ * -ENOENT for a task of no pid in the namespace, and on hidepid=
+ * mounts -EPERM for noaccess, -ENOENT for invisible and ptraceable.
  */
 int kscope_task_access(struct super_block *sb, struct task_struct *task)
 {
 	struct proc_fs_info *fs_info = proc_sb_info(sb);
 
+	if (task && !task_pid_nr_ns(task, fs_info->pid_ns))
+		return -ENOENT;
 	switch (fs_info->hide_pid) {
 	case HIDEPID_OFF:
 		return 0;
@@ -104,11 +112,14 @@ int kscope_task_access(struct super_block *sb, struct task_struct *task)
  */
 int kscope_pid_access(struct super_block *sb, struct pid *pid)
 {
+	struct proc_fs_info *fs_info = proc_sb_info(sb);
 	struct task_struct *task;
 	int ret;
 
+	if (!pid_nr_ns(pid, fs_info->pid_ns))
+		return -ENOENT;
 	/* the common mount: no task reference to take */
-	if (proc_sb_info(sb)->hide_pid == HIDEPID_OFF)
+	if (fs_info->hide_pid == HIDEPID_OFF)
 		return 0;
 	task = get_pid_task(pid, PIDTYPE_PID);
 	ret = kscope_task_access(sb, task);

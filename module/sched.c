@@ -56,6 +56,7 @@ static const char * const kscope_age_source_names[] = {
 	[KSCOPE_AGE_WAIT]	= "wait_start",
 	[KSCOPE_AGE_SLEEP]	= "sleep_start",
 	[KSCOPE_AGE_BLOCK]	= "block_start",
+	[KSCOPE_AGE_DELAYED]	= "wait_start,delayed",
 };
 
 const char *kscope_age_source_name(enum kscope_age_source source)
@@ -108,6 +109,13 @@ static bool kscope_since(struct task_struct *p, u64 start,
  * its runqueue, wait_start when it joins one, and clears each when the
  * state ends. A stopped or traced task has none. With schedstats off
  * the timestamps are stale and are not used.
+ *
+ * On 6.12 a fair task that went to sleep while not eligible stays queued
+ * (delayed dequeue) until it is picked or woken: the scheduler stamped
+ * wait_start when it left the CPU, and stamps sleep_start or block_start
+ * only at the real dequeue, counting the delay as wait. Until then its
+ * time is measured from wait_start, named as such; after, block_start
+ * is what the kernel says, however much later than the sleep began.
  */
 void kscope_task_state_age(struct task_struct *p, struct kscope_state_age *age)
 {
@@ -136,6 +144,10 @@ void kscope_task_state_age(struct task_struct *p, struct kscope_state_age *age)
 	if (state == TASK_RUNNING) {
 		if (kscope_since(p, kscope_stat(p, wait_start), age,
 				 KSCOPE_AGE_WAIT))
+			return;
+	} else if (kscope_task_delayed(p)) {
+		if (kscope_since(p, kscope_stat(p, wait_start), age,
+				 KSCOPE_AGE_DELAYED))
 			return;
 	} else if (!READ_ONCE(p->on_rq)) {
 		/* a frozen task keeps the timestamp of the sleep it froze in */
@@ -259,8 +271,9 @@ static void kscope_sched_stats_show(struct seq_file *m, struct task_struct *p,
 		seq_puts(m, f->name);
 		if (f->ns)
 			seq_puts(m, "_ns");
+		/* signed, as /proc/<pid>/sched prints them (exec_max is s64) */
 		if (kept)
-			seq_put_decimal_ull(m, ": ", kscope_stat_read(p, f));
+			seq_put_decimal_ll(m, ": ", (s64)kscope_stat_read(p, f));
 		else
 			seq_puts(m, ": unavailable");
 		seq_putc(m, '\n');
@@ -272,6 +285,8 @@ static void kscope_sched_avg_show(struct seq_file *m, struct task_struct *p)
 {
 #ifdef CONFIG_SMP
 	const struct sched_avg *sa = &p->se.avg;
+	unsigned long util_est;
+	long ewma;
 
 	kscope_seq_u64(m, "se.avg.load_sum", READ_ONCE(sa->load_sum));
 	kscope_seq_u64(m, "se.avg.runnable_sum", READ_ONCE(sa->runnable_sum));
@@ -281,9 +296,13 @@ static void kscope_sched_avg_show(struct seq_file *m, struct task_struct *p)
 	kscope_seq_u64(m, "se.avg.util_avg", READ_ONCE(sa->util_avg));
 	kscope_seq_u64(m, "se.avg.last_update_time_ns",
 		       READ_ONCE(sa->last_update_time));
-	kscope_seq_u64(m, "se.avg.util_est.ewma", READ_ONCE(sa->util_est.ewma));
-	kscope_seq_u64(m, "se.avg.util_est.enqueued",
-		       READ_ONCE(sa->util_est.enqueued) & ~UTIL_AVG_UNCHANGED);
+	util_est = kscope_task_util_est(sa, &ewma);
+	if (ewma < 0) {
+		kscope_seq_u64(m, "se.avg.util_est", util_est);
+	} else {
+		kscope_seq_u64(m, "se.avg.util_est.ewma", ewma);
+		kscope_seq_u64(m, "se.avg.util_est.enqueued", util_est);
+	}
 #endif
 }
 
@@ -321,6 +340,7 @@ int kscope_task_sched_show(struct seq_file *m, struct pid_namespace *ns,
 	unsigned long nivcsw = READ_ONCE(p->nivcsw);
 	struct kscope_sched_derived d;
 	char comm[TASK_COMM_LEN];
+	u64 slice;
 
 	kscope_seq_s64(m, "pid", task_pid_nr_ns(p, ns));
 	kscope_seq_str(m, "comm", get_task_comm(comm, p));
@@ -349,7 +369,13 @@ int kscope_task_sched_show(struct seq_file *m, struct pid_namespace *ns,
 	if (p->policy == SCHED_DEADLINE) {
 		kscope_seq_u64(m, "dl.runtime_ns", READ_ONCE(p->dl.runtime));
 		kscope_seq_u64(m, "dl.deadline_ns", READ_ONCE(p->dl.deadline));
+	} else if (kscope_task_slice(p, &slice)) {
+		kscope_seq_u64(m, "se.slice_ns", slice);
 	}
+	/* task_on_scx() and ext_sched_class are private to kernel/sched */
+	if (IS_ENABLED(CONFIG_SCHED_CLASS_EXT))
+		kscope_seq_str(m, "ext.enabled",
+			       "unavailable (not readable by modules)");
 	kscope_sched_numa_show(m, p);
 
 	/* derived: not in /proc/<pid>/sched unless schedstats are on */

@@ -148,6 +148,7 @@ static const char * const kscope_policy_names[] = {
 	[SCHED_BATCH]	 = "batch",
 	[SCHED_IDLE]	 = "idle",
 	[SCHED_DEADLINE] = "deadline",
+	[SCHED_EXT]	 = "ext",
 };
 
 /**

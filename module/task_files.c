@@ -33,6 +33,7 @@
 #include "perm.h"
 #include "sched.h"
 #include "state.h"
+#include "sym.h"
 #include "task.h"
 #include "task_files.h"
 #include "watch.h"
@@ -61,6 +62,8 @@ static int kscope_task_state_show(struct seq_file *m, struct pid_namespace *ns,
 	kscope_seq_u64(m, "load", snap.load);
 	kscope_seq_u64(m, "kthread", snap.kthread);
 	kscope_seq_s64(m, "on_rq", READ_ONCE(task->on_rq));
+	/* asleep yet queued: EEVDF delayed dequeue (6.12); 0 before */
+	kscope_seq_u64(m, "sched_delayed", kscope_task_delayed(task));
 	kscope_seq_s64(m, "on_cpu", kscope_task_on_cpu(task));
 	kscope_seq_u64(m, "cpu", snap.cpu);
 	if (age.source == KSCOPE_AGE_UNKNOWN) {
@@ -99,6 +102,7 @@ static int kscope_task_file_show(struct seq_file *m, void *v)
 		return -ESRCH;
 	/* again at read: the descriptor may have passed to another reader */
 	ret = kscope_task_access(file_inode(m->file)->i_sb, task);
+	kscope_sym_refresh();
 	if (!ret)
 		ret = entry->show(m, kscope_seq_pid_ns(m), task);
 	put_task_struct(task);
@@ -215,6 +219,7 @@ static int kscope_all_show(struct seq_file *m, void *v)
 		put_task_struct(task);
 		return SEQ_SKIP;
 	}
+	kscope_sym_refresh();
 	ret = it->entry->show(m, kscope_seq_pid_ns(m), task);
 	if (ret < 0) {
 		m->count = start;

@@ -22,6 +22,7 @@
 #include <linux/threads.h>
 
 #include "kscope_compat.h"
+#include "sym.h"
 #include "walk.h"
 
 /* most pids looked at under one rcu_read_lock() */
@@ -76,6 +77,8 @@ int kscope_walk_tasks_stats(struct pid_namespace *ns, kscope_walk_fn fn,
 
 	if (st)
 		memset(st, 0, sizeof(*st));
+	/* the schedstats switch, as of the start of the walk */
+	kscope_sym_refresh();
 	for (;;) {
 		unsigned int batch = 0;
 		struct pid *pid = NULL;

@@ -3,7 +3,9 @@
  * watch.c - /proc/kscope/watch and the directories it manages.
  *
  * Root writes pids to "watch" ("-PID" removes one); each watched pid
- * gets /proc/kscope/<pid>/ with the per-task files. /proc/kscope/self/
+ * gets /proc/kscope/<pid>/ with the per-task files. The directory is
+ * named by the pid as the writer saw it; "watch" lists each pid as the
+ * reader's /proc numbers it, and only those that /proc shows the reader. /proc/kscope/self/
  * always exists and describes the task that opens a file in it.
  *
  * A write is applied whole or not at all: every token is parsed, every
@@ -29,6 +31,7 @@
 #include <linux/threads.h>
 #include <linux/uaccess.h>
 
+#include "kscope.h"
 #include "kscope_compat.h"
 #include "perm.h"
 #include "task.h"
@@ -443,7 +446,8 @@ static int kscope_watch_seq_show(struct seq_file *m, void *v)
 	if (kscope_pid_access(file_inode(m->file)->i_sb, w->pid))
 		return SEQ_SKIP;
 	alive = kscope_watch_alive(w, comm);
-	seq_printf(m, "%7d %5s %s\n", w->nr, alive ? "yes" : "no", comm);
+	seq_printf(m, "%7d %5s %s\n", pid_nr_ns(w->pid, kscope_seq_pid_ns(m)),
+		   alive ? "yes" : "no", comm);
 	return 0;
 }
 

@@ -5,9 +5,14 @@
 #
 # Cache layout (outside the checkout, so fresh clones reuse it):
 #   $KSCOPE_CACHE/abi-<kernel>              ABI of a Debian kernel of the table
-#                                           below, e.g. 6.1.0-57-amd64
+#                                           below, e.g. 6.1.0-57-amd64,
+#                                           6.12.118+deb12-amd64
+#   $KSCOPE_CACHE/headers-<abi>/            its headers, unpacked, when the
+#                                           headers package cannot be installed
+#                                           without installing its kernel (6.12)
 #   $KSCOPE_CACHE/image-<abi>/              its image package, unpacked
-#   $KSCOPE_CACHE/debug-<ver>-<hash>/       our debug kernel: build/ (a KDIR) and bzImage
+#   $KSCOPE_CACHE/debug-<ver>-<hash>/       a debug kernel (one per series):
+#                                           build/ (a KDIR) and bzImage
 #   $KSCOPE_CACHE/checkpatch-<ver>/         checkpatch.pl and its data files
 #   $KSCOPE_CACHE/promtool-<ver>/promtool   Prometheus' metrics checker
 #   $KSCOPE_CACHE/dbg-<abi>/vmlinux         the stock kernel with DWARF, for drgn (setup dbg)
@@ -21,9 +26,6 @@
 KSCOPE_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 KSCOPE_CACHE=${KSCOPE_CACHE:-/var/cache/kscope}
 KSCOPE_FRAGMENT=$KSCOPE_SCRIPTS/debug.config
-# The Debian package holding the kernel source the debug kernel is built from.
-KSCOPE_SOURCE_PKG=linux-source-6.1
-KSCOPE_SOURCE_TAR=/usr/src/linux-source-6.1.tar.xz
 
 # Debian's kernels, one row each:
 #
@@ -31,13 +33,31 @@ KSCOPE_SOURCE_TAR=/usr/src/linux-source-6.1.tar.xz
 #
 # `scripts/setup NAME` resolves the kernel's ABI from its headers
 # metapackage (so a new Debian ABI is picked up without editing anything),
-# installs those headers and, unless IMAGE is '-' (built against, never
-# booted), unpacks the image for QEMU. scripts/build, scripts/check and
-# scripts/vm take the same names. A new series or flavour is a new row.
+# sets up those headers (installed, or unpacked into the cache when the
+# package would pull in the kernel itself) and, unless IMAGE is '-' (built
+# against, never booted), unpacks the image for QEMU. scripts/build,
+# scripts/check and scripts/vm take the same names. A new series or
+# flavour is a new row. The 6.1 rows keep their short names (stock is
+# what `make` builds for when the host has no build tree of its own).
 KSCOPE_DEBIAN_KERNELS=(
 	"stock linux-headers-amd64 linux-image-amd64"
 	"cloud linux-headers-cloud-amd64 -"
 	"rt linux-headers-rt-amd64 linux-image-rt-amd64"
+	"stock612 linux-headers-6.12-amd64 linux-image-6.12-amd64"
+	"cloud612 linux-headers-6.12-cloud-amd64 -"
+	"rt612 linux-headers-6.12-rt-amd64 linux-image-6.12-rt-amd64"
+)
+
+# Our debug kernels (KASAN, lockdep, kmemleak, KUnit), one per series:
+#
+#   NAME  SERIES
+#
+# built from Debian's linux-source-SERIES with tinyconfig, scripts/debug.config
+# and scripts/debug-SERIES.config if there is one. The last row is the
+# newest series: its checkpatch.pl is the one scripts/check runs.
+KSCOPE_DEBUG_KERNELS=(
+	"debug 6.1"
+	"debug612 6.12"
 )
 
 # Name used in messages; each script sets its own before sourcing.
@@ -92,8 +112,12 @@ cached_abi() {
 	cat "$f"
 }
 
+# The headers of ABI: unpacked into the cache by scripts/setup, or the
+# package installed on the host.
 headers_dir() {
-	printf '/usr/src/linux-headers-%s' "$1"
+	local dir=$KSCOPE_CACHE/headers-$1/usr/src/linux-headers-$1
+	[[ -f $dir/Makefile ]] || dir=/usr/src/linux-headers-$1
+	printf '%s' "$dir"
 }
 
 image_dir() {
@@ -107,17 +131,63 @@ image_complete() {
 	[[ -f $dir/boot/vmlinuz-$abi && -s $dir/lib/modules/$abi/modules.dep ]]
 }
 
-# Upstream version of the installed kernel source package: 6.1.192-2 -> 6.1.192.
+# The names of our debug kernels, one a line.
+debug_kernels() {
+	local row
+	for row in "${KSCOPE_DEBUG_KERNELS[@]}"; do
+		printf '%s\n' "${row%% *}"
+	done
+}
+
+# debug_series NAME: print debug kernel NAME's series (6.1, 6.12); 1 if
+# there is no such kernel.
+debug_series() {
+	local row
+	for row in "${KSCOPE_DEBUG_KERNELS[@]}"; do
+		[[ ${row%% *} == "$1" ]] || continue
+		printf '%s' "${row#* }"
+		return 0
+	done
+	return 1
+}
+
+# The newest series of the debug table (checkpatch.pl comes from its source).
+newest_series() {
+	printf '%s' "${KSCOPE_DEBUG_KERNELS[-1]#* }"
+}
+
+# The Debian package holding a series' kernel source, and its tarball.
+source_pkg() {
+	printf 'linux-source-%s' "$1"
+}
+
+source_tar() {
+	printf '/usr/src/linux-source-%s.tar.xz' "$1"
+}
+
+# source_version SERIES: upstream version of the installed kernel source
+# package of SERIES: 6.1.192-2 -> 6.1.192.
 source_version() {
 	local v
-	v=$(dpkg-query -W -f='${Version}' "$KSCOPE_SOURCE_PKG" 2>/dev/null) || return 1
+	v=$(dpkg-query -W -f='${Version}' "$(source_pkg "$1")" 2>/dev/null) || return 1
 	[[ -n $v ]] || return 1
 	printf '%s' "${v%%-*}"
 }
 
-# Short hash of the config fragment: changing the fragment changes the cache key.
+# fragments SERIES: the config fragments of the debug kernel of SERIES,
+# the common one first.
+fragments() {
+	printf '%s\n' "$KSCOPE_FRAGMENT"
+	[[ -f $KSCOPE_SCRIPTS/debug-$1.config ]] &&
+		printf '%s\n' "$KSCOPE_SCRIPTS/debug-$1.config"
+	return 0
+}
+
+# fragment_hash SERIES: short hash of the fragments of SERIES: changing
+# one changes the cache key.
 fragment_hash() {
-	sha256sum "$KSCOPE_FRAGMENT" | cut -c1-8
+	local f
+	fragments "$1" | while read -r f; do cat "$f"; done | sha256sum | cut -c1-8
 }
 
 debug_dir() {
@@ -138,12 +208,13 @@ debug_complete() {
 #   KSCOPE_NAME_MODROOT  its unpacked image, if complete
 #   KSCOPE_NAME_KERNEL   the file QEMU boots: the vmlinux extracted for
 #                        the PVH entry if there is one, else vmlinuz
-# and KSCOPE_DEBUG_KDIR, KSCOPE_DEBUG_KERNEL, KSCOPE_CHECKPATCH,
+# and for every debug kernel NAME (debug, debug612) KSCOPE_NAME_KDIR and
+# KSCOPE_NAME_KERNEL; KSCOPE_CHECKPATCH (from the newest series' source),
 # KSCOPE_PROMTOOL; KSCOPE_ABI is the stock kernel's ABI. A part that is
 # not set up is empty: callers that need it say which step to run
 # (need_env). KSCOPE_ENV_VARS lists every name set.
 load_env() {
-	local name up abi v ver dir
+	local name up abi v ver dir series
 	KSCOPE_ENV_VARS=(KSCOPE_CACHE)
 	while read -r name; do
 		up=${name^^}
@@ -166,26 +237,29 @@ load_env() {
 	done < <(debian_kernels)
 	KSCOPE_ABI=${KSCOPE_STOCK_ABI:-}
 
-	KSCOPE_DEBUG_KDIR=''
-	KSCOPE_DEBUG_KERNEL=''
-	if ver=$(source_version); then
-		dir=$(debug_dir "$ver" "$(fragment_hash)")
-		if debug_complete "$dir"; then
-			KSCOPE_DEBUG_KDIR=$dir/build
-			KSCOPE_DEBUG_KERNEL=$dir/bzImage
-		fi
-		v=$KSCOPE_CACHE/checkpatch-$ver/checkpatch.pl
-	else
-		v=
-	fi
+	while read -r name; do
+		up=${name^^}
+		printf -v "KSCOPE_${up}_KDIR" '%s' ""
+		printf -v "KSCOPE_${up}_KERNEL" '%s' ""
+		KSCOPE_ENV_VARS+=("KSCOPE_${up}_KDIR" "KSCOPE_${up}_KERNEL")
+		series=$(debug_series "$name")
+		ver=$(source_version "$series") || continue
+		dir=$(debug_dir "$ver" "$(fragment_hash "$series")")
+		debug_complete "$dir" || continue
+		printf -v "KSCOPE_${up}_KDIR" '%s' "$dir/build"
+		printf -v "KSCOPE_${up}_KERNEL" '%s' "$dir/bzImage"
+	done < <(debug_kernels)
+
 	KSCOPE_CHECKPATCH=
-	[[ -n $v && -x $v ]] && KSCOPE_CHECKPATCH=$v
+	if ver=$(source_version "$(newest_series)"); then
+		v=$KSCOPE_CACHE/checkpatch-$ver/checkpatch.pl
+		[[ -x $v ]] && KSCOPE_CHECKPATCH=$v
+	fi
 	KSCOPE_PROMTOOL=
 	for v in "$KSCOPE_CACHE"/promtool-*/promtool; do
 		[[ -x $v ]] && KSCOPE_PROMTOOL=$v
 	done
-	KSCOPE_ENV_VARS+=(KSCOPE_ABI KSCOPE_DEBUG_KDIR KSCOPE_DEBUG_KERNEL
-		KSCOPE_CHECKPATCH KSCOPE_PROMTOOL)
+	KSCOPE_ENV_VARS+=(KSCOPE_ABI KSCOPE_CHECKPATCH KSCOPE_PROMTOOL)
 }
 
 # need_env VAR STEP WHAT: exit with one line naming the setup step to run
@@ -195,15 +269,23 @@ need_env() {
 	die "$3: not set up in $KSCOPE_CACHE; run scripts/setup $2"
 }
 
-# need_kernel NAME: check that kernel NAME (a row of the table, or debug)
-# can be booted, or exit naming the step that sets it up.
+# All kernel names, Debian's and ours, on one line.
+kernel_names() {
+	{
+		debian_kernels
+		debug_kernels
+	} | tr '\n' ' ' | sed 's/ $//'
+}
+
+# need_kernel NAME: check that kernel NAME (a row of either table) can be
+# booted, or exit naming the step that sets it up.
 need_kernel() {
-	local up=${1^^}
-	if [[ $1 == debug ]]; then
-		need_env KSCOPE_DEBUG_KERNEL debug "the debug kernel for this debug.config"
+	local up=${1^^} series
+	if series=$(debug_series "$1"); then
+		need_env "KSCOPE_${up}_KERNEL" "$1" "the $series debug kernel for this debug.config"
 		return
 	fi
-	debian_kernel "$1" || die "unknown kernel '$1' (one of: $(debian_kernels | tr '\n' ' ')debug)"
+	debian_kernel "$1" || die "unknown kernel '$1' (one of: $(kernel_names))"
 	[[ -n $ROW_IMAGE ]] || die "Debian's $1 kernel is built against, not booted"
 	need_env "KSCOPE_${up}_KERNEL" "$1" "Debian's $1 kernel image"
 }

@@ -12,7 +12,8 @@
 #   hungmax N MAX_RCU_HOLD_US SCANS
 #   detail N NS_K_SCHED NS_P_SCHED NS_K_MEMCG NS_P_MEMCG NS_K_LRU NS_P_LRU NS_K_CG NS_P_CG
 #   detailall N (the same columns, kscope's side read through all/)
-#   nf PACKETS NS_NOMODULE NS_NORULES NS_100RULES NS_100PLUS1
+#   nf PACKETS NS_NOMODULE NS_NORULES NS_1RULE NS_100RULES NS_1000RULES NS_100PLUS1 NS_NFT100 NS_NFT1000
+#   nfhook RULES CALLS HOOK_NS                          kscope's own hook time
 #   fp KEY VALUE
 #
 # Environment: BENCH_SIZES (total threads, ascending; default "1000
@@ -20,7 +21,10 @@
 # times as many for the per-task detail),
 # BENCH_PACKETS (datagrams per netfilter batch, default 2000; each
 # measurement is the fastest of BENCH_BATCHES batches, default 10),
-# BENCH_STRACE (1: count ps's syscalls with strace, default 1).
+# BENCH_STRACE (1: count ps's syscalls with strace, default 1),
+# BENCH_PARTS (netfilter: the netfilter rows alone; default all),
+# BENCH_MODROOT (the guest kernel's unpacked image in the host's /, for
+# nf_tables: nftables' rows need it and the host's nft).
 
 cd "$(dirname "$0")" || exit 1
 # shellcheck source=guest/bench/lib.sh
@@ -32,6 +36,8 @@ STRACE=${BENCH_STRACE:-1}
 CG=/sys/fs/cgroup/kbench
 NF=/proc/kscope/netfilter/rules
 PS="/bin/busybox chroot /host /usr/bin/ps -eLo pid,tid,stat,comm"
+PARTS=${BENCH_PARTS:-all}
+NFT="/bin/busybox chroot /host /usr/sbin/nft"
 
 say() { echo "# bench: $*"; }
 
@@ -123,6 +129,105 @@ rec "meta detail_rounds $((REPS * 3))"
 rec "meta ps $(chroot /host /usr/bin/ps --version 2>&1 | head -1)"
 rec "meta busybox $(busybox 2>&1 | head -1 | cut -d' ' -f1-2)"
 
+# ------------------------------------------------------------ netfilter
+# PACKETS loopback round trips through the PRE_ROUTING hook, the fastest
+# of BATCHES batches, for each setup in turn in every round: no module;
+# kscope loaded with no rule (no hook); 1, 100 and 1,000 count rules on
+# other ports; 100 of them plus one that matches; and nftables with the
+# same 100 and 1,000 rules as counters in a prerouting chain (kscope
+# loaded, no rule). kscope's own figures: hook calls and ns inside.
+
+# nf_rules FROM N: arm count rules on ports 20000+FROM .. 20000+N-1
+nf_rules() {
+	_i=$1
+	while [ "$_i" -lt "$2" ]; do
+		echo "proto=udp dport=$((20000 + _i)) action=count" > $NF || say "rule $_i refused"
+		_i=$((_i + 1))
+	done
+}
+# nft_rules N: a table with a prerouting chain of N counter rules on
+# ports 20000.. (one nft run; the commands in one argument)
+nft_rules() {
+	_i=0
+	_c="add table ip kbench; add chain ip kbench pre { type filter hook prerouting priority -300; };"
+	while [ $_i -lt "$1" ]; do
+		_c="$_c add rule ip kbench pre udp dport $((20000 + _i)) counter;"
+		_i=$((_i + 1))
+	done
+	$NFT "$_c" || say "nft failed"
+}
+nft_del() { $NFT delete table ip kbench; }
+nf_stat() { awk -v k="$1:" '$1 == k { print $2 }' /proc/kscope/netfilter/stats; }
+# nf_udp RULES: udp, with kscope's hook calls and ns meanwhile recorded
+# (on the result channel only: this prints udp's figure alone)
+nf_udp() {
+	_c=$(nf_stat seen)
+	_n=$(nf_stat hook_ns)
+	udp
+	echo "nfhook $1 $(($(nf_stat seen) - _c)) $(($(nf_stat hook_ns) - _n))" > "$R"
+}
+# nf_modules: nf_tables and what it needs, from the guest kernel's image
+nf_modules() {
+	_m=/host$BENCH_MODROOT/lib/modules/$(uname -r)/kernel
+	for _k in crypto/crc32c_generic lib/libcrc32c net/netfilter/nfnetlink net/netfilter/nf_tables; do
+		[ -f "$_m/$_k.ko" ] && insmod "$_m/$_k.ko" 2>/dev/null
+	done
+	grep -q '^nf_tables ' /proc/modules
+}
+# pinned to one CPU: a round trip that crosses vCPUs costs twice as much
+udp() { taskset 1 "$KB" udp "$PACKETS" 5000 "$BATCHES"; }
+nf_bench() {
+	say "netfilter: $REPS rounds of $BATCHES x $PACKETS datagrams"
+	rec "meta nf_batches $BATCHES"
+	nft=0
+	if [ -n "${BENCH_MODROOT:-}" ] && nf_modules && $NFT list tables > /dev/null 2>&1; then
+		nft=1
+		rec "meta nft $($NFT --version)"
+	else
+		say "no nftables (nf_tables from the image, nft from the host): its rows are left out"
+	fi
+	rmmod kscope 2>/dev/null
+	udp > /dev/null
+	_r=0
+	while [ $_r -lt "$REPS" ]; do
+		rmmod kscope 2>/dev/null
+		a=$(udp)
+		insmod "$D/kscope.ko" hung_period_ms=0 max_rules=1001 || { say "insmod failed"; exit 1; }
+		b=$(udp)
+		nf_rules 0 1
+		c1=$(nf_udp 1)
+		nf_rules 1 100
+		c100=$(nf_udp 100)
+		nf_rules 100 1000
+		c1000=$(nf_udp 1000)
+		echo "del all" > $NF
+		nf_rules 0 100
+		echo "proto=udp dport=5000 action=count" > $NF
+		e=$(nf_udp 101)
+		echo "del all" > $NF
+		n100=0
+		n1000=0
+		if [ $nft = 1 ]; then
+			nft_rules 100
+			n100=$(udp)
+			nft_del
+			nft_rules 1000
+			n1000=$(udp)
+			nft_del
+		fi
+		rec "nf $PACKETS $a $b $c1 $c100 $c1000 $e $n100 $n1000"
+		rec "meta nf_matched_last_round $(nf_stat matched)"
+		_r=$((_r + 1))
+	done
+	rmmod kscope
+}
+
+if [ "$PARTS" = netfilter ]; then
+	rec "meta parts netfilter"
+	nf_bench
+	exit 0
+fi
+
 # ------------------------------------------------------------ footprint
 rmmod kscope 2>/dev/null
 m0=$(kmem)
@@ -135,38 +240,7 @@ kb=$(paired 'add_rules 256' 'echo "del all" > $NF')
 rec "fp rules $(cat /tmp/nrules)"
 rec "fp rules_kmem_kb $kb"
 
-# ------------------------------------------------------------ netfilter
-# PACKETS loopback round trips through the PRE_ROUTING hook, the
-# fastest of BATCHES batches; the four setups in turn in every round
-say "netfilter: $REPS rounds of $BATCHES x $PACKETS datagrams"
-rules100() {
-	i=0
-	while [ $i -lt 100 ]; do
-		echo "proto=udp dport=$((20000 + i)) action=count" > $NF
-		i=$((i + 1))
-	done
-}
-# pinned to one CPU: a round trip that crosses vCPUs costs twice as much
-udp() { taskset 1 "$KB" udp "$PACKETS" 5000 "$BATCHES"; }
-rec "meta nf_batches $BATCHES"
-rmmod kscope
-udp > /dev/null
-r=0
-while [ $r -lt "$REPS" ]; do
-	rmmod kscope 2>/dev/null
-	a=$(udp)
-	load
-	b=$(udp)
-	rules100
-	c=$(udp)
-	echo "proto=udp dport=5000 action=count" > $NF
-	e=$(udp)
-	rec "nf $PACKETS $a $b $c $e"
-	r=$((r + 1))
-done
-matched=$(awk '$1 == "matched:" { print $2 }' /proc/kscope/netfilter/stats)
-rec "meta nf_matched_last_round $matched"
-rmmod kscope
+nf_bench
 
 # ------------------------------------------------------------ 100 watched pids
 # in a memory cgroup of their own, which holds a little memory

@@ -14,9 +14,21 @@
  *   ktest hold FILE GO       open FILE, read one byte, print "opened",
  *                            wait until the file GO exists, then read
  *                            the rest; prints "read ok" or the errno name
+ *   ktest holdmany FILE N GO open FILE N times and read one byte from
+ *                            each; print "opened N" (or "open ERRNO
+ *                            after K"), then keep them open until the
+ *                            file GO exists
+ *   ktest race FILE US TEXT1 TEXT2
+ *                            open FILE twice for writing; a thread
+ *                            writes TEXT1 to one, and US microseconds
+ *                            after it started, TEXT2 to the other
  *   ktest write FILE TEXT    open FILE for writing and write TEXT in one
  *                            write(2); print "ok" or the errno's name
  *   ktest runas UID CMD...   setgid/setuid to UID then exec CMD
+ *   ktest nocap CAP CMD...   drop capability number CAP from the bounding
+ *                            set, then exec CMD (root keeps the others)
+ *   ktest nodump ARGS...     make this process not dumpable (as a setuid
+ *                            program is), then run "ktest ARGS..." in it
  *   ktest stampsleep STAMP S write the CLOCK_BOOTTIME time to STAMP, then
  *                            sleep S seconds: the time it fell asleep
  *   ktest stampwrite STAMP FILE TEXT
@@ -45,6 +57,13 @@
  *   ktest udpflood ADDR PORT MS
  *                            send 64-byte datagrams as fast as possible
  *                            for MS ms; print "sent N"
+ *   ktest delayed CPU S|D    on CPU, fork a nice -20 hog, then at nice 19
+ *                            use 2 ms of CPU time and go to sleep, in S
+ *                            (pause) or in D (vfork, the child sleeping
+ *                            600 s), while not eligible: on EEVDF
+ *                            kernels it stays queued (delayed dequeue)
+ *                            until the hog has run for seconds; prints
+ *                            "hog PID" and "sleeper PID" first
  *   ktest alloc KB N         N times: map KB KiB more anonymous memory,
  *                            touch every page, then stop (SIGSTOP) so
  *                            the test can read counters that hold
@@ -58,8 +77,11 @@
 #include <signal.h>
 #include <grp.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -192,6 +214,60 @@ static int cmd_hold(const char *path, const char *go)
 	return 0;
 }
 
+static int cmd_holdmany(const char *path, int n, const char *go)
+{
+	struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
+	char c;
+	int i, fd;
+
+	for (i = 0; i < n; i++) {
+		fd = open(path, O_RDONLY);
+		if (fd < 0 || read(fd, &c, 1) != 1)
+			break;
+	}
+	if (i < n)
+		printf("open %s after %d\n", errno_name(errno), i);
+	else
+		printf("opened %d\n", n);
+	fflush(stdout);
+	while (access(go, F_OK))
+		nanosleep(&tick, NULL);
+	return 0;
+}
+
+struct race_write {
+	int fd;
+	const char *text;
+};
+
+static void *race_writer(void *arg)
+{
+	struct race_write *w = arg;
+
+	if (write(w->fd, w->text, strlen(w->text)) < 0)
+		die("write");
+	return NULL;
+}
+
+static int cmd_race(const char *path, long us, const char *text1,
+		    const char *text2)
+{
+	struct race_write w1 = { open(path, O_WRONLY), text1 };
+	struct timespec delay = { us / 1000000, us % 1000000 * 1000 };
+	int fd2 = open(path, O_WRONLY);
+	pthread_t t;
+
+	if (w1.fd < 0 || fd2 < 0)
+		die(path);
+	if (pthread_create(&t, NULL, race_writer, &w1))
+		die("pthread_create");
+	nanosleep(&delay, NULL);
+	if (write(fd2, text2, strlen(text2)) < 0)
+		die("write");
+	pthread_join(t, NULL);
+	return 0;
+}
+
 static int cmd_write(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY);
@@ -216,6 +292,15 @@ static int cmd_runas(int uid, char **argv)
 {
 	if (setgroups(0, NULL) || setgid(uid) || setuid(uid))
 		die("setuid");
+	execvp(argv[0], argv);
+	die(argv[0]);
+	return 2;
+}
+
+static int cmd_nocap(int cap, char **argv)
+{
+	if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0))
+		die("PR_CAPBSET_DROP");
 	execvp(argv[0], argv);
 	die(argv[0]);
 	return 2;
@@ -488,8 +573,51 @@ static __attribute__((noreturn)) void cmd_alloc(long kb, int n)
 		pause();
 }
 
+static int cmd_delayed(int cpu, const char *mode)
+{
+	struct timespec t = { 0 };
+	cpu_set_t set;
+	pid_t hog;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die("sched_setaffinity");
+	hog = fork();
+	if (hog < 0)
+		die("fork");
+	if (hog == 0) {
+		if (setpriority(PRIO_PROCESS, 0, -20))
+			die("setpriority");
+		for (;;)
+			;
+	}
+	if (setpriority(PRIO_PROCESS, 0, 19))
+		die("setpriority");
+	printf("hog %d\nsleeper %d\n", (int)hog, (int)getpid());
+	fflush(stdout);
+	/*
+	 * 2 ms of CPU at weight 15 against the hog's 88761 is far more
+	 * than this task's share: its lag is negative when it sleeps, and
+	 * stays so until the hog has run for about 10 s.
+	 */
+	while (t.tv_sec == 0 && t.tv_nsec < 2000000)
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	if (mode[0] == 'D')
+		return cmd_vfork(600);
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 3 && !strcmp(argv[1], "nodump")) {
+		if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
+			die("PR_SET_DUMPABLE");
+		return main(argc - 1, argv + 1);
+	}
+	if (argc >= 4 && !strcmp(argv[1], "nocap"))
+		return cmd_nocap(atoi(argv[2]), argv + 3);
 	if (argc >= 3 && !strcmp(argv[1], "threads"))
 		cmd_threads(atoi(argv[2]));
 	if (argc >= 3 && !strcmp(argv[1], "churn"))
@@ -500,6 +628,10 @@ int main(int argc, char **argv)
 		return cmd_read(argv[2], strtoul(argv[3], NULL, 0));
 	if (argc >= 4 && !strcmp(argv[1], "hold"))
 		return cmd_hold(argv[2], argv[3]);
+	if (argc >= 5 && !strcmp(argv[1], "holdmany"))
+		return cmd_holdmany(argv[2], atoi(argv[3]), argv[4]);
+	if (argc >= 6 && !strcmp(argv[1], "race"))
+		return cmd_race(argv[2], atol(argv[3]), argv[4], argv[5]);
 	if (argc >= 4 && !strcmp(argv[1], "write"))
 		return cmd_write(argv[2], argv[3]);
 	if (argc >= 4 && !strcmp(argv[1], "runas"))
@@ -521,8 +653,10 @@ int main(int argc, char **argv)
 		return cmd_rtt(argv[2], argv[3], atoi(argv[4]));
 	if (argc >= 5 && !strcmp(argv[1], "udpflood"))
 		return cmd_udpflood(argv[2], argv[3], atol(argv[4]));
+	if (argc >= 4 && !strcmp(argv[1], "delayed"))
+		return cmd_delayed(atoi(argv[2]), argv[3]);
 	if (argc >= 4 && !strcmp(argv[1], "alloc"))
 		cmd_alloc(atol(argv[2]), atoi(argv[3]));
-	fprintf(stderr, "usage: ktest threads N | churn S | vfork S | read FILE BS | hold FILE GO | write FILE TEXT | runas UID CMD... | burn N MS exit|hold | stampsleep STAMP S | stampwrite STAMP FILE TEXT | udpsend ADDR PORT N [HEX] | udprecv IDLE_MS PORT... | udpecho PORT | rtt ADDR PORT N | udpflood ADDR PORT MS | alloc KB N\n");
+	fprintf(stderr, "usage: ktest threads N | churn S | vfork S | read FILE BS | hold FILE GO | holdmany FILE N GO | race FILE US TEXT1 TEXT2 | write FILE TEXT | runas UID CMD... | nocap CAP CMD... | nodump ARGS... | burn N MS exit|hold | stampsleep STAMP S | stampwrite STAMP FILE TEXT | udpsend ADDR PORT N [HEX] | udprecv IDLE_MS PORT... | udpecho PORT | rtt ADDR PORT N | udpflood ADDR PORT MS | delayed CPU S|D | alloc KB N\n");
 	return 2;
 }

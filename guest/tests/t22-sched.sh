@@ -54,7 +54,7 @@ compare() {
 		} else {
 			want = v + 0
 			# times /proc prints as integers, in ns
-			key = (name == "se.avg.last_update_time" || name ~ /^dl\./) ? name "_ns" : name
+			key = (name == "se.avg.last_update_time" || name == "se.slice" || name ~ /^dl\./) ? name "_ns" : name
 		}
 		if (!(key in k)) { print "missing: " name; next }
 		got = k[key]

@@ -7,10 +7,13 @@
 # /proc/net/snmp and snmp6, /proc/net/dev, /proc/meminfo, round-trip
 # times measured in user space. Then every refusal with its errno.
 #
-# Namespace A exists before kscope is loaded (its hooks come from
-# register_pernet_subsys()), B is created after (from the pernet init).
-# busybox's ip makes the veth pair; it names the peer itself, so the
-# peer is found and renamed.
+# Namespace A exists before the first rule (its hook comes from
+# register_pernet_subsys() at that rule), B is created while a rule is
+# armed (its hook comes from the pernet init). Whether a hook is there
+# at all is seen from the kernel's side: kprobes on kscope's hook and on
+# nf_hook_slow(), which netfilter enters at PRE_ROUTING only for a
+# packet that has a hook to run there (POST_ROUTING has the LSM's). busybox's ip makes the veth pair; it names the peer
+# itself, so the peer is found and renamed.
 . ./lib.sh
 
 NF=/proc/kscope/netfilter
@@ -20,6 +23,7 @@ STATS=$NF/stats
 unshare -n sleep 100000 &
 A=$!
 kscope_load || { not_ok "insmod"; finish; }
+kwrite $RULES "proto=udp dport=5099 action=count" > /dev/null
 unshare -n sleep 100000 &
 B=$!
 ns_of() { readlink /proc/"$1"/ns/net 2>/dev/null | tr -dc 0-9; }
@@ -79,6 +83,65 @@ recv_start() {
 }
 recv_wait() { wait $RP; }
 got() { awk -v p="$1" '$1 == p { print $2 }' /tmp/recv.out; }
+
+# ---- B, created while a rule was armed, got its hook from the pernet init
+recv_start B 5099
+s=$(inA "$KTEST" udpsend 10.80.0.2 5099 10 | awk '{ print $2 }')
+recv_wait
+check_eq "a namespace created while a rule is armed has the hook: matched $s of $s" \
+	"$(col 1 2) $(got 5099)" "$s $s"
+del 1
+
+# ---- no rule, no hook: kprobes count what the kernel calls (tracefs);
+# nf_hook_slow()'s second argument is the hook state, its first byte
+# the hook number (0: PRE_ROUTING)
+T=/sys/kernel/tracing
+[ -d $T/events ] || mount -t tracefs nodev $T 2>/dev/null
+# send20: 20 datagrams A -> B; then "HOOK PRE" calls of kscope's hook
+# and PRE_ROUTING entries of nf_hook_slow() meanwhile
+send20() {
+	echo > $T/trace
+	recv_start B 5002
+	inA "$KTEST" udpsend 10.80.0.2 5002 20 > /dev/null
+	recv_wait
+	echo "$(grep -c 'kscope_t80_hook:' $T/trace) $(grep -c 'kscope_t80_slow:.* hook=0' $T/trace)"
+}
+if echo 'p:kscope_t80_hook kscope_nf_hook' >> $T/kprobe_events 2>/dev/null &&
+	echo 'p:kscope_t80_slow nf_hook_slow hook=+0(%si):u8' >> $T/kprobe_events 2>/dev/null; then
+	echo 1 > $T/events/kprobes/enable
+	check_eq "no rule: kscope's hook not called, nf_hook_slow() not entered at PRE_ROUTING" \
+		"$(send20)" "0 0"
+	check_eq "no rule: stats say no hook" "$(stat hooked)" 0
+	id=$(add "proto=udp dport=5098 action=count")
+	# shellcheck disable=SC2046 # two numbers
+	set -- $(send20)
+	check "one rule (other port): kscope's hook runs for each datagram ($1 calls, $2 PRE_ROUTING)" \
+		[ "$1" -ge 20 -a "$2" -ge 20 ]
+	check_eq "one rule: stats say hooked" "$(stat hooked)" 1
+	del "$id"
+	check_eq "last rule deleted: the hooks are gone again" "$(send20)" "0 0"
+	echo 0 > $T/events/kprobes/enable
+	echo > $T/kprobe_events
+else
+	skip "no hook without a rule (kprobes)" "no kprobe events on this kernel"
+fi
+
+# ---- the same in the kernel's hook list, where nftables can read it
+# (nfnetlink_hook: Debian's 6.12 kernels, not its 6.1)
+NFT="chroot /host /usr/sbin/nft"
+# (the LSM's hooks are always listed where it works)
+if [ -x /host/usr/sbin/nft ] && $NFT list hooks 2>/dev/null | grep -q 'family ip'; then
+	kh() { $NFT list hooks 2>/dev/null | grep -c kscope_nf_hook; }
+	check_eq "nft list hooks: no kscope hook without a rule" "$(kh)" 0
+	id=$(add "proto=udp dport=5098 action=count")
+	check "nft list hooks: kscope's hook with one rule (ip and ip6)" [ "$(kh)" -ge 2 ]
+	diag "nft list hooks, one rule: $($NFT list hooks 2>/dev/null |
+		grep -e '^family' -e kscope_nf_hook | tr -s '\t ' ' ' | paste -sd '|')"
+	del "$id"
+	check_eq "nft list hooks: gone after the last del" "$(kh)" 0
+else
+	skip "nft list hooks" "no nft on the host or no nfnetlink_hook in this kernel"
+fi
 
 # ---- drop, IPv4: none of port 5001 arrives, all of 5002
 id=$(add "proto=udp dport=5001 action=drop")
@@ -226,13 +289,133 @@ diag "free after del: $m2 kB"
 check "leak: del gives it back (+$((m2 - m1)) kB, within 15% of $kb kB)" \
 	[ $((m2 - m1)) -ge $((kb * 85 / 100)) -a $((m2 - m1)) -le $((kb * 115 / 100)) ]
 
-# ---- with no rule armed the hook looks at nothing (the static branch)
+# ---- with no rule armed the hook looks at nothing
 s0=$(stat seen)
 recv_start B 5002
 inA "$KTEST" udpsend 10.80.0.2 5002 20 > /dev/null
 recv_wait
 check_eq "no rule: 20 datagrams pass, the hook's seen counter stays" \
 	"$(got 5002) $(($(stat seen) - s0))" "20 0"
+
+# ---- TCP with real segments: B's Tcp InSegs (/proc/net/snmp) against a
+# count rule, then a drop rule that keeps a connection from being made
+tcp_in() { inB cat /proc/net/snmp | awk '/^Tcp:/ { if (++n == 1) for (i = 1; i <= NF; i++) c[$i] = i; else print $c["InSegs"] }'; }
+id=$(add "proto=tcp dport=5030 action=count")
+inB sh -c 'nc -l -p 5030 > /tmp/tcp.out' &
+np=$!
+sleep 0.5
+t0=$(tcp_in)
+echo kscope-tcp | inA nc -w 3 10.80.0.2 5030
+wait $np
+t1=$(tcp_in)
+check_eq "tcp: the listener in B got the data" "$(cat /tmp/tcp.out)" "kscope-tcp"
+check_eq "tcp: the rule matched every segment B received ($((t1 - t0)))" "$(col "$id" 2)" "$((t1 - t0))"
+del "$id"
+id=$(add "proto=tcp dport=5031 action=drop")
+t0=$(tcp_in)
+inA timeout 3 nc 10.80.0.2 5031 < /dev/null > /dev/null 2>&1
+m=$(col "$id" 2)
+check "tcp drop: SYNs to 5031 matched and dropped ($m), B's InSegs unchanged" \
+	[ "$m" -ge 1 -a "$(tcp_in)" = "$t0" -a "$(col "$id" 3)" = "$m" ]
+del "$id"
+
+# ---- ICMP and ICMPv6 echo requests: B's InEchos against the rules
+icmp_in4() { inB cat /proc/net/snmp | awk '/^Icmp:/ { if (++n == 1) for (i = 1; i <= NF; i++) c[$i] = i; else print $c["InEchos"] }'; }
+icmp_in6() { inB cat /proc/net/snmp6 | awk '$1 == "Icmp6InEchos" { print $2 }'; }
+id=$(add "proto=icmp dst=10.80.0.2 action=count")
+e0=$(icmp_in4)
+inA ping -c 3 -W 5 10.80.0.2 > /dev/null
+check_eq "icmp: matched each echo request B received" "$(col "$id" 2)" "$(($(icmp_in4) - e0))"
+check_eq "icmp: three of them" "$(($(icmp_in4) - e0))" 3
+del "$id"
+id=$(add "proto=icmp dst=10.80.0.2 action=drop")
+e0=$(icmp_in4)
+check "icmp drop: ping fails" sh -c "! nsenter -t $A -n ping -c 2 -W 1 10.80.0.2 > /dev/null"
+check_eq "icmp drop: 2 matched, B's InEchos unchanged" "$(col "$id" 2) $(($(icmp_in4) - e0))" "2 0"
+del "$id"
+# ICMPv6 to fd80::2 is neighbour discovery too: the count rule matches
+# at least B's echo requests, and the drop rule drops both kinds
+e0=$(icmp_in6)
+id=$(add "proto=icmpv6 dst=fd80::2 action=count")
+inA ping6 -c 3 -W 5 fd80::2 > /dev/null
+m=$(col "$id" 2)
+check "icmpv6: matched at least B's echo requests ($m, InEchos +$(($(icmp_in6) - e0)))" \
+	[ "$m" -ge "$(($(icmp_in6) - e0))" -a "$(($(icmp_in6) - e0))" = 3 ]
+del "$id"
+id=$(add "proto=icmpv6 dst=fd80::2 action=drop")
+e0=$(icmp_in6)
+check "icmpv6 drop: ping6 fails" sh -c "! nsenter -t $A -n ping6 -c 2 -W 1 fd80::2 > /dev/null"
+check "icmpv6 drop: matched ($(col "$id" 2)), B's Icmp6InEchos unchanged" \
+	[ "$(col "$id" 2)" -ge 2 -a "$(icmp_in6)" = "$e0" ]
+del "$id"
+
+# ---- the hook's own cost: calls and nanoseconds inside it
+c0=$(stat seen)
+ns0=$(stat hook_ns)
+id=$(add "proto=udp dport=5097 action=count")
+recv_start B 5002
+inA "$KTEST" udpsend 10.80.0.2 5002 50 > /dev/null
+recv_wait
+c=$(($(stat seen) - c0))
+ns=$(($(stat hook_ns) - ns0))
+diag "hook: $c calls, $ns ns inside"
+check "hook_ns grows with calls ($c calls, $ns ns)" [ "$c" -ge 50 -a "$ns" -gt 0 ]
+del "$id"
+
+# ---- delay in softirq draws from the CPU's budget (1 s, refilled at
+# half the time passing): 100 hits of 100 ms would hold the sender's
+# CPU (the veth receive runs in its softirq) for 10 s; with the budget,
+# 2 s at first, then half the time: about 6 s, the rest counted
+now_cs() { awk '{ printf "%d", $1 * 100 }' /proc/uptime; }
+b0=$(stat delay_over_budget)
+d0=$(stat action_delay)
+id=$(add "proto=udp dport=5020 action=delay us=100000")
+recv_start B 5020
+t0=$(now_cs)
+s=$(inA taskset 1 "$KTEST" udpsend 10.80.0.2 5020 100 | awk '{ print $2 }')
+t1=$(now_cs)
+recv_wait
+over=$(($(stat delay_over_budget) - b0))
+delayed=$(($(stat action_delay) - d0))
+diag "softirq delay: $delayed delayed, $over over budget, send took $((t1 - t0))0 ms"
+check_eq "softirq delay: the receiver got all $s" "$(got 5020)" "$s"
+check_eq "softirq delay: every hit delayed or counted over budget" "$((over + delayed))" "$s"
+check "softirq delay: the send took under 8 s (not 10 s): $((t1 - t0))0 ms, $over counted" \
+	[ $((t1 - t0)) -lt 800 -a "$over" -ge 20 ]
+check "softirq delay: at most 1 s + half the time delayed (${delayed}00 ms in $((t1 - t0))0 ms)" \
+	[ $((delayed * 10)) -le $((100 + (t1 - t0) / 2 + 10)) ]
+del "$id"
+
+# ---- work-context delays are bounded: pending stops at 1024 (the rest
+# counted), del stops the kworker at once, and rmmod with a full queue
+# returns in under a second (3,000 x 100 ms is five minutes of work)
+c0=$(stat pending_capped)
+id=$(add "proto=udp dport=5021 action=delay us=100000 context=work")
+recv_start B 5021
+s=$(inA "$KTEST" udpsend 10.80.0.2 5021 3000 | awk '{ print $2 }')
+recv_wait
+p=$(col "$id" 4)
+cap=$(($(stat pending_capped) - c0))
+diag "work delay: pending $p, capped $cap of $s"
+check "work delay: pending capped at $(stat pending_max) ($p)" [ "$p" -le 1026 -a "$p" -ge 1000 ]
+check_eq "work delay: each of the $s datagrams matched, and fired or was counted as capped" \
+	"$(col "$id" 2) $(($(col "$id" 3) + cap))" "$s $s"
+del "$id"
+sleep 0.3
+w1=$(stat action_delay)
+sleep 1
+check_eq "work delay: del stops the kworker (no delay runs after it)" "$(stat action_delay)" "$w1"
+id=$(add "proto=udp dport=5021 action=delay us=100000 context=work")
+recv_start B 5021
+inA "$KTEST" udpsend 10.80.0.2 5021 3000 > /dev/null
+recv_wait
+p=$(col "$id" 4)
+t0=$(now_cs)
+kscope_unload
+t1=$(now_cs)
+check "rmmod with $p delays of 100 ms queued returns in under a second ($((t1 - t0))0 ms)" \
+	[ $((t1 - t0)) -lt 100 -a "$p" -ge 1000 ]
+kscope_load
 
 # ---- refusals
 for a in "action=warn" "action=oom context=work" "action=panic" "action=lockup ms=1"; do
