@@ -163,9 +163,14 @@ wait $vp 2>/dev/null
 
 # a parent that never reaps: its exited child stays a zombie
 rm -f /tmp/zp
+# The child exits only once its parent has become sleep: a child that
+# exits while the parent is still the shell is reaped by that shell, and
+# since EEVDF (6.6) a new child often runs before its parent does.
+# shellcheck disable=SC2016 # expanded by the child shell
+echo 'while [ "$(cat /proc/$PPID/comm)" != sleep ]; do sleep 0.1; done' > /tmp/zchild
 # (builtins only in that shell: waiting for any foreground child would
 # reap the zombie too)
-sh -c 'sh -c "exit 0" & echo $! > /tmp/zp; exec sleep 60' &
+sh -c 'sh /tmp/zchild & echo $! > /tmp/zp; exec sleep 60' &
 zparent=$!
 wait_for [ -s /tmp/zp ]
 zp=$(cat /tmp/zp)
