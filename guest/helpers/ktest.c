@@ -592,10 +592,14 @@ static int cmd_delayed(int cpu, const char *mode)
 		for (;;)
 			;
 	}
-	if (setpriority(PRIO_PROCESS, 0, 19))
-		die("setpriority");
+	/*
+	 * Named before the renice: at nice 19 beside the hog this task
+	 * may wait many seconds for its next turn on the CPU.
+	 */
 	printf("hog %d\nsleeper %d\n", (int)hog, (int)getpid());
 	fflush(stdout);
+	if (setpriority(PRIO_PROCESS, 0, 19))
+		die("setpriority");
 	/*
 	 * 2 ms of CPU at weight 15 against the hog's 88761 is far more
 	 * than this task's share: its lag is negative when it sleeps, and
