@@ -58,7 +58,7 @@
  *                            send 64-byte datagrams as fast as possible
  *                            for MS ms; print "sent N"
  *   ktest delayed CPU S|D    on CPU, fork a nice -20 hog, then at nice 19
- *                            use 2 ms of CPU time and go to sleep, in S
+ *                            use 5 ms of CPU time and go to sleep, in S
  *                            (pause) or in D (vfork, the child sleeping
  *                            600 s), while not eligible: on EEVDF
  *                            kernels it stays queued (delayed dequeue)
@@ -601,17 +601,18 @@ static int cmd_delayed(int cpu, const char *mode)
 	if (setpriority(PRIO_PROCESS, 0, 19))
 		die("setpriority");
 	/*
-	 * 2 ms of CPU at weight 15 against the hog's 88761 is far more
+	 * 5 ms of CPU at weight 15 against the hog's 88761 is far more
 	 * than this task's share: its lag is negative when it sleeps, and
-	 * stays so until the hog has run for about 10 s. Counted from the
-	 * renice: CPU time used before it, at nice 0 (the fork is slow in
-	 * an emulated guest), does not make the lag negative enough.
+	 * stays so until the hog has run for about 30 s (a test that
+	 * retries its reads on a busy emulated guest needs more than
+	 * 10 s). Counted from the renice: CPU time used before it, at
+	 * nice 0, does not make the lag negative.
 	 */
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
 	do
 		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
 	while ((t.tv_sec - t0.tv_sec) * 1000000000L +
-	       (t.tv_nsec - t0.tv_nsec) < 2000000);
+	       (t.tv_nsec - t0.tv_nsec) < 5000000);
 	if (mode[0] == 'D')
 		return cmd_vfork(600);
 	for (;;)
