@@ -58,7 +58,7 @@
  *                            send 64-byte datagrams as fast as possible
  *                            for MS ms; print "sent N"
  *   ktest delayed CPU S|D    on CPU, fork a nice -20 hog, then at nice 19
- *                            use 2 ms of CPU time and go to sleep, in S
+ *                            use 5 ms of CPU time and go to sleep, in S
  *                            (pause) or in D (vfork, the child sleeping
  *                            600 s), while not eligible: on EEVDF
  *                            kernels it stays queued (delayed dequeue)
@@ -575,7 +575,7 @@ static __attribute__((noreturn)) void cmd_alloc(long kb, int n)
 
 static int cmd_delayed(int cpu, const char *mode)
 {
-	struct timespec t = { 0 };
+	struct timespec t0, t;
 	cpu_set_t set;
 	pid_t hog;
 
@@ -592,17 +592,27 @@ static int cmd_delayed(int cpu, const char *mode)
 		for (;;)
 			;
 	}
-	if (setpriority(PRIO_PROCESS, 0, 19))
-		die("setpriority");
+	/*
+	 * Named before the renice: at nice 19 beside the hog this task
+	 * may wait many seconds for its next turn on the CPU.
+	 */
 	printf("hog %d\nsleeper %d\n", (int)hog, (int)getpid());
 	fflush(stdout);
+	if (setpriority(PRIO_PROCESS, 0, 19))
+		die("setpriority");
 	/*
-	 * 2 ms of CPU at weight 15 against the hog's 88761 is far more
+	 * 5 ms of CPU at weight 15 against the hog's 88761 is far more
 	 * than this task's share: its lag is negative when it sleeps, and
-	 * stays so until the hog has run for about 10 s.
+	 * stays so until the hog has run for about 30 s (a test that
+	 * retries its reads on a busy emulated guest needs more than
+	 * 10 s). Counted from the renice: CPU time used before it, at
+	 * nice 0, does not make the lag negative.
 	 */
-	while (t.tv_sec == 0 && t.tv_nsec < 2000000)
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+	do
 		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	while ((t.tv_sec - t0.tv_sec) * 1000000000L +
+	       (t.tv_nsec - t0.tv_nsec) < 5000000);
 	if (mode[0] == 'D')
 		return cmd_vfork(600);
 	for (;;)

@@ -24,13 +24,22 @@ have=$(awk '$1 == "feature:" && $2 == "delayed_dequeue" { print $3 }' /proc/ksco
 check "version says whether this kernel delays dequeues ($have)" \
 	[ "$have" = yes -o "$have" = no ]
 
+# The kernel's sums are not taken at one moment: sched/debug prints one
+# CPU's counters after the other's, and a reader that moves to the other
+# CPU in between (preempted, then pulled by the idle CPU) is counted on
+# both, or on neither. kscope's walk counts it once. Keep this shell and
+# every reader it starts on CPU 0, so that each side counts the reader
+# once, on CPU 0; ktest pins itself to $CPU.
+taskset -p 1 $$ > /dev/null
+
 SS=/proc/sys/kernel/sched_schedstats
 ss_saved=$(cat $SS)
 echo 1 > $SS
 
-# sdbg: "NR_RUNNING NR_UNINTERRUPTIBLE H_NR_DELAYED": the first two
-# summed over the CPUs (nr_uninterruptible is an unsigned int per CPU
-# that only sums right modulo 2^32), the last of CPU's root cfs_rq
+# sdbg FILE: "NR_RUNNING NR_UNINTERRUPTIBLE H_NR_DELAYED" of a copy of
+# $DBG: the first two summed over the CPUs (nr_uninterruptible is an
+# unsigned int per CPU that only sums right modulo 2^32), the last of
+# CPU's root cfs_rq
 sdbg() {
 	awk -v c=$CPU '
 	/^cpu#/ { sec = "cpu"; next }
@@ -46,23 +55,57 @@ sdbg() {
 		un = un % 4294967296
 		if (un >= 2147483648) un -= 4294967296
 		print nr + 0, un + 0, d + 0
-	}' $DBG
+	}' "$1"
 }
 
-# snap TAG: the kernel's counters, kscope's files, the kernel's again,
-# until the kernel's held still across kscope's reads
+# kscope_counts TAG: "RUNNABLE UNINTERRUPTIBLE" of kscope's loadavg copy
+kscope_counts() {
+	echo "$(field /tmp/dl.la."$1" runnable)" \
+		"$(field /tmp/dl.la."$1" uninterruptible)"
+}
+
+# snap TAG: a copy of the kernel's counters, kscope's files, a copy of
+# the kernel's again. Each side counts its own reader (a cat running on
+# CPU 0) once. Any other task runnable for a moment (on the rt kernel
+# rcu_preempt and ksoftirqd/N often are, and the test's own short-lived
+# processes exit meanwhile) may be counted by one side and not the
+# other, even by both kernel copies and not kscope: retry until the two
+# kernel copies hold the same counts and kscope's match them, so that all
+# three describe one moment. A lasting difference still fails after the
+# retries, and each retry says what differed.
 snap() {
 	_try=0
 	while :; do
-		sdbg > /tmp/dl.k1."$1"
+		cat $DBG > /tmp/dl.d1."$1"
 		cat /proc/kscope/loadavg > /tmp/dl.la."$1"
 		cat /proc/kscope/"$sp"/state > /tmp/dl.st."$1"
 		kline "$sp" > /tmp/dl.t."$1"
-		sdbg > /tmp/dl.k2."$1"
-		cmp -s /tmp/dl.k1."$1" /tmp/dl.k2."$1" && return 0
+		cat $DBG > /tmp/dl.d2."$1"
+		sdbg /tmp/dl.d1."$1" > /tmp/dl.k1."$1"
+		sdbg /tmp/dl.d2."$1" > /tmp/dl.k2."$1"
+		read -r _nr _un _del < /tmp/dl.k1."$1"
+		if cmp -s /tmp/dl.k1."$1" /tmp/dl.k2."$1" &&
+			[ "$(kscope_counts "$1")" = "$_nr $_un" ]; then
+			[ $_try -gt 0 ] && diag "$1: one moment after $_try retries"
+			return 0
+		fi
+		snap_diag "$1"
 		_try=$((_try + 1))
-		[ $_try -ge 20 ] && diag "$1: the kernel's counters kept changing" && return 1
+		[ $_try -ge 20 ] && diag "$1: no moment where both agree" && return 1
 		sleep 0.1
+	done
+}
+
+# snap_diag TAG: what differed, and the tasks the kernel saw running
+snap_diag() {
+	diag "$1: kernel $(cat /tmp/dl.k1."$1") / $(cat /tmp/dl.k2."$1")," \
+		"kscope $(kscope_counts "$1")"
+	for _d in d1 d2; do
+		diag "$1: $_d per CPU nr_running:" "$(awk '/^cpu#/ { c = $1 }
+			c != "" && $1 == ".nr_running" { printf "%s %s ", c, $3; c = "" }' \
+			/tmp/dl."$_d"."$1")"
+		diag "$1: $_d R tasks:" "$(awk '$1 == ">R" { print $2, $3; next }
+			$1 == "R" { print $2, $3 }' /tmp/dl."$_d"."$1" | tr '\n' ' ')"
 	done
 }
 
@@ -79,7 +122,13 @@ compare() {
 wait_for grep -q '^sleeper ' /tmp/dl.out
 hog=$(awk '$1 == "hog" { print $2 }' /tmp/dl.out)
 sp=$(awk '$1 == "sleeper" { print $2 }' /tmp/dl.out)
-wait_state "$sp" D
+if [ -z "$sp" ] || ! wait_state "$sp" D; then
+	not_ok "the sleeper went to sleep in D (ktest delayed: $(tr '\n' ' ' < /tmp/dl.out))"
+	kill -9 ${hog:+"$hog"} ${sp:+"$sp"} 2>/dev/null
+	echo "$ss_saved" > $SS
+	kscope_unload
+	finish
+fi
 echo "$sp" > /proc/kscope/watch
 sleep 0.5
 
@@ -112,7 +161,8 @@ compare delayed
 # enters nr_uninterruptible
 kill -9 "$hog"
 _w=0
-while sdbg > /tmp/dl.k && [ "$(awk '{ print $3 }' /tmp/dl.k)" != 0 ]; do
+while cat $DBG > /tmp/dl.d && sdbg /tmp/dl.d > /tmp/dl.k &&
+	[ "$(awk '{ print $3 }' /tmp/dl.k)" != 0 ]; do
 	_w=$((_w + 1))
 	[ $_w -ge 100 ] && break
 	sleep 0.1
