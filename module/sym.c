@@ -145,6 +145,25 @@ static kscope_lookup_fn kscope_sym_lookup_fn(void)
 }
 
 /**
+ * kscope_sym_why_unknown() - why a symbol looked up through kallsyms is unknown
+ *
+ * For the files that say what they cannot show: the reason of
+ * kscope_sym_lookup_fn()'s refusal, in the order it checks them.
+ *
+ * Return: a constant string.
+ */
+const char *kscope_sym_why_unknown(void)
+{
+	if (!resolve_symbols)
+		return "resolve_symbols=0";
+	if (!IS_ENABLED(CONFIG_KPROBES))
+		return "CONFIG_KPROBES=n: kallsyms cannot be reached";
+	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT) || IS_ENABLED(CONFIG_CFI_CLANG))
+		return "kernel built with IBT or CFI: kallsyms is not called";
+	return "not found by kallsyms";
+}
+
+/**
  * kscope_sym_init() - look up the optional symbols
  * @root: unused
  *
