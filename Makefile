@@ -34,6 +34,9 @@
 #                      make dkms-install KVER=6.1.0-56-amd64
 #   make dkms-remove   remove kscope from DKMS (every kernel) and its
 #                      sources from /usr/src
+#   make deb           the Debian package build/deb/kscope-dkms_<version>_all.deb
+#                      (debhelper, dh-dkms; lintian run on it): install it
+#                      with apt-get install ./build/deb/kscope-dkms_*.deb
 #   make clean
 
 KERNEL ?= stock
@@ -95,6 +98,9 @@ dkms-remove:
 version:
 	@echo $(VERSION)
 
+deb:
+	@scripts/deb
+
 check:
 	@scripts/setup tools headers flavours
 	@scripts/check
@@ -127,4 +133,4 @@ distclean: clean
 	rm -rf build
 
 .PHONY: all modules modules_install install clean distclean check test stress fuzz demo vm version \
-	dkms-install dkms-remove bench man
+	dkms-install dkms-remove bench man deb

@@ -38,7 +38,7 @@
 #if IS_ENABLED(CONFIG_KUNIT)
 #define EXPORT_SYMBOL_IF_KUNIT(sym) EXPORT_SYMBOL_NS_GPL(sym, KSCOPE_KUNIT_NS)
 #else
-#define EXPORT_SYMBOL_IF_KUNIT(sym)
+#define EXPORT_SYMBOL_IF_KUNIT(...)
 #endif
 #endif
 

@@ -112,11 +112,12 @@ static void kscope_hung_test_parse(struct kunit *test)
 {
 	const struct kscope_hung_parse_case *c = test->param_value;
 	struct kscope_hung_conf conf = { .threshold_ms = 7, .period_ms = 9 };
-	char *buf = kunit_kzalloc(test, strlen(c->input) + 1, GFP_KERNEL);
+	size_t len = strlen(c->input) + 1;
+	char *buf = kunit_kzalloc(test, len, GFP_KERNEL);
 	const char *bad = NULL;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
-	strcpy(buf, c->input);
+	strscpy(buf, c->input, len);
 	KUNIT_EXPECT_EQ(test, kscope_hung_parse(buf, &conf, &bad), c->ret);
 	KUNIT_EXPECT_EQ(test, conf.threshold_ms, c->threshold_ms);
 	KUNIT_EXPECT_EQ(test, conf.period_ms, c->period_ms);

@@ -55,7 +55,7 @@ static const struct kscope_feature kscope_features[] = {
 	{ "kunit",	IS_ENABLED(CONFIG_KUNIT),
 	  "kscope_kunit.ko self-tests" },
 	{ "delayed_dequeue", KSCOPE_HAVE_DELAYED_DEQUEUE,
-	  "EEVDF delayed dequeue: a sleeper may stay queued, in nr_running (sched_delayed, runnable_delayed)" },
+	  "EEVDF delayed dequeue: a sleeper may stay queued (sched_delayed)" },
 	{ "sched_ext",	IS_ENABLED(CONFIG_SCHED_CLASS_EXT),
 	  "policy 7 (ext) can be in use" },
 	{ "memcg_v1",	IS_ENABLED(CONFIG_MEMCG) && KSCOPE_HAVE_MEMCG_V1,

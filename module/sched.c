@@ -65,9 +65,27 @@ const char *kscope_age_source_name(enum kscope_age_source source)
 }
 
 #ifdef CONFIG_SCHEDSTATS
-#define kscope_stat(p, field)	READ_ONCE((p)->stats.field)
+static inline const struct sched_statistics *
+kscope_stats(const struct task_struct *p)
+{
+	return &p->stats;
+}
 #else
-#define kscope_stat(p, field)	0ULL
+/*
+ * Without CONFIG_SCHEDSTATS struct sched_statistics has no fields: read
+ * zeros from a stand-in with the ones kscope uses (their state is "off").
+ */
+struct kscope_no_stats {
+	u64 wait_start, block_start, sleep_start, wait_sum, wait_count;
+};
+
+static const struct kscope_no_stats kscope_zero_stats;
+
+static inline const struct kscope_no_stats *
+kscope_stats(const struct task_struct *p)
+{
+	return &kscope_zero_stats;
+}
 #endif
 
 /**
@@ -142,18 +160,18 @@ void kscope_task_state_age(struct task_struct *p, struct kscope_state_age *age)
 	}
 
 	if (state == TASK_RUNNING) {
-		if (kscope_since(p, kscope_stat(p, wait_start), age,
+		if (kscope_since(p, READ_ONCE(kscope_stats(p)->wait_start), age,
 				 KSCOPE_AGE_WAIT))
 			return;
 	} else if (kscope_task_delayed(p)) {
-		if (kscope_since(p, kscope_stat(p, wait_start), age,
+		if (kscope_since(p, READ_ONCE(kscope_stats(p)->wait_start), age,
 				 KSCOPE_AGE_DELAYED))
 			return;
 	} else if (!READ_ONCE(p->on_rq)) {
 		/* a frozen task keeps the timestamp of the sleep it froze in */
-		if (kscope_since(p, kscope_stat(p, block_start), age,
+		if (kscope_since(p, READ_ONCE(kscope_stats(p)->block_start), age,
 				 KSCOPE_AGE_BLOCK) ||
-		    kscope_since(p, kscope_stat(p, sleep_start), age,
+		    kscope_since(p, READ_ONCE(kscope_stats(p)->sleep_start), age,
 				 KSCOPE_AGE_SLEEP))
 			return;
 	}
@@ -381,7 +399,8 @@ int kscope_task_sched_show(struct seq_file *m, struct pid_namespace *ns,
 	/* derived: not in /proc/<pid>/sched unless schedstats are on */
 	kscope_sched_derive(READ_ONCE(p->se.sum_exec_runtime), nvcsw + nivcsw,
 			    READ_ONCE(p->se.nr_migrations),
-			    kscope_stat(p, wait_sum), kscope_stat(p, wait_count),
+			    READ_ONCE(kscope_stats(p)->wait_sum),
+			    READ_ONCE(kscope_stats(p)->wait_count),
 			    &d);
 	kscope_put_derived(m, "avg_atom_ns", d.avg_atom);
 	kscope_put_derived(m, "avg_per_cpu_ns", d.avg_per_cpu);

@@ -15,6 +15,7 @@
 #                                           build/ (a KDIR) and bzImage
 #   $KSCOPE_CACHE/checkpatch-<ver>/         checkpatch.pl and its data files
 #   $KSCOPE_CACHE/promtool-<ver>/promtool   Prometheus' metrics checker
+#   $KSCOPE_CACHE/dbg-<abi>/vmlinux         the stock kernel with DWARF, for drgn (setup dbg)
 #   $KSCOPE_CACHE/.lock                     flock taken by scripts/setup
 #   $KSCOPE_CACHE/.tmp-*                    work dirs, renamed into place when complete
 

@@ -27,11 +27,8 @@
 # nf_tables: nftables' rows need it and the host's nft).
 
 cd "$(dirname "$0")" || exit 1
-D=$PWD
-KB=$D/kbench
-KT=$D/ktest
-R=${KSCOPE_RESULT:-/dev/null}
-SIZES=${BENCH_SIZES:-1000 10000 30000}
+# shellcheck source=guest/bench/lib.sh
+. ./lib.sh
 REPS=${BENCH_REPS:-5}
 PACKETS=${BENCH_PACKETS:-2000}
 BATCHES=${BENCH_BATCHES:-10}
@@ -42,11 +39,6 @@ PS="/bin/busybox chroot /host /usr/bin/ps -eLo pid,tid,stat,comm"
 PARTS=${BENCH_PARTS:-all}
 NFT="/bin/busybox chroot /host /usr/sbin/nft"
 
-[ -c "$R" ] && stty -F "$R" raw -echo 2>/dev/null
-rec() {
-	echo "$*"
-	echo "$*" > "$R"
-}
 say() { echo "# bench: $*"; }
 
 load() {
@@ -116,8 +108,6 @@ sys_strace() {
 	chroot /host /usr/bin/strace -c -f -o /tmp/strace.out "$@" > /tmp/out 2>/dev/null
 	rec "sys $_n $_name $(awk '$NF == "total" { print $4 }' /tmp/strace.out) $(wc -c < /tmp/out)"
 }
-
-nthreads() { "$KB" procstat 2>/dev/null | wc -l; }
 
 # watch_pids FILE: watch the pids in FILE, 64 per write
 watch_pids() {
@@ -300,14 +290,7 @@ done
 printf '%s\n' "$KB cat /proc/kscope/tasks" "$PS" \
 	"/bin/busybox ps -T -o pid,stat,comm" "$KB procstat" > /tmp/cmds
 for n in $SIZES; do
-	have=$(nthreads)
-	if [ "$have" -lt "$n" ]; then
-		"$KT" threads $((n - have)) > "/tmp/threads.$n" &
-		while ! grep -q ready "/tmp/threads.$n" 2>/dev/null; do
-			kill -0 $! 2>/dev/null || break
-			sleep 1
-		done
-	fi
+	grow_threads "$n" threads
 	have=$(nthreads)
 	say "$have threads (target $n)"
 	rec "meta threads_$n $have"

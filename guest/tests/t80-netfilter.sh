@@ -79,7 +79,7 @@ recv_start() {
 	rm -f /tmp/recv.out
 	in"$_ns" "$KTEST" udprecv 1500 "$@" > /tmp/recv.out &
 	RP=$!
-	wait_for grep -q ready /tmp/recv.out
+	wait_for grep -qs ready /tmp/recv.out
 }
 recv_wait() { wait $RP; }
 got() { awk -v p="$1" '$1 == p { print $2 }' /tmp/recv.out; }
