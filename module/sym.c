@@ -309,7 +309,10 @@ int kscope_stack_save(struct task_struct *task, unsigned long *entries,
  * The check /proc applies to other users' tasks on a hidepid= mount.
  * Without the function (not exported; found through kallsyms) the
  * answer errs on the side of hiding: only the caller's own thread
- * group, or a caller with CAP_SYS_PTRACE, may read.
+ * group, or a caller with CAP_SYS_PTRACE, may read. Never more than
+ * /proc shows; less, as the version file's symbol line says, because
+ * a module cannot run the check itself (the LSM hook of
+ * __ptrace_may_access() is not exported).
  *
  * Context: any; takes task_lock(@task).
  * Return: whether the caller may read @task's details.
@@ -388,8 +391,12 @@ void kscope_sym_show(struct seq_file *m)
 		   kscope_sym_how(KSCOPE_EXPORTS_STACK_TSK_AND_HUNG_TIMEOUT &&
 				  IS_ENABLED(CONFIG_STACKTRACE),
 				  kscope_stack_save_fn, false));
-	seq_printf(m, "symbol: %-28s %s\n", "ptrace_may_access",
+	seq_printf(m, "symbol: %-28s %s", "ptrace_may_access",
 		   kscope_sym_how(false, kscope_ptrace_may_access_fn, false));
+	if (!kscope_ptrace_may_access_fn)
+		seq_printf(m, " (%s): a reader of a hidepid= /proc sees only its own thread group",
+			   kscope_sym_why_unknown());
+	seq_putc(m, '\n');
 	seq_printf(m, "symbol: %-28s %s\n", "css_set_lock",
 		   kscope_sym_how(false, kscope_css_set_lock_ptr, false));
 }
