@@ -12,7 +12,12 @@
 #                      Debian's 6.1 and 6.12 generic and rt kernels and on
 #                      the debug kernels, in QEMU (Documentation/testing.rst)
 #   make stress        the stress test alone, on the 6.12 debug kernel
-#                      (KSCOPE_STRESS_SECS=N to run longer than 60 s)
+#                      (KSCOPE_STRESS_SECS=N to run longer than 60 s;
+#                      the issue's soak is KSCOPE_STRESS_SECS=3600)
+#   make fuzz          t91 alone on the 6.12 debug kernel, 100,000
+#                      writes per writable file (KSCOPE_FUZZ=N); both
+#                      keep their results in build/long/ for
+#                      scripts/docs figures
 #   make bench         kscope against ps, busybox ps, a C /proc reader
 #                      and the kernel's own files, in one QEMU VM on
 #                      Debian's kernel (scripts/bench; not part of test)
@@ -106,6 +111,9 @@ test:
 stress:
 	@KSCOPE_STAGES="setup stress612" scripts/test
 
+fuzz:
+	@KSCOPE_STAGES="setup fuzz612" scripts/test
+
 demo:
 	@scripts/demo
 
@@ -124,5 +132,5 @@ vm:
 distclean: clean
 	rm -rf build
 
-.PHONY: all modules modules_install install clean distclean check test stress demo vm version \
+.PHONY: all modules modules_install install clean distclean check test stress fuzz demo vm version \
 	dkms-install dkms-remove bench man deb

@@ -20,16 +20,16 @@ int kscope_task_cg_list_show(struct seq_file *m, struct pid_namespace *ns,
 void kscope_cgroup_path_show(struct seq_file *m, struct cgroup *cgrp);
 #else
 /*
- * Without cgroups there is no memcg either: the line memcg and lru
- * print then. Every per-task file starts with the pid, which all/
- * relies on.
+ * Without cgroups there is no memcg either. Every per-task file starts
+ * with the pid, which all/ relies on; the rest says why it is missing,
+ * as the other files of a missing facility do.
  */
 static inline int kscope_task_cg_list_show(struct seq_file *m,
 					   struct pid_namespace *ns,
 					   struct task_struct *task)
 {
 	kscope_seq_s64(m, "pid", task_pid_nr_ns(task, ns));
-	seq_puts(m, "memcg: not built\n");
+	seq_puts(m, "cgroups: unavailable (CONFIG_CGROUPS=n)\n");
 	return 0;
 }
 #endif

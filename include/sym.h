@@ -40,5 +40,6 @@ int kscope_stack_save(struct task_struct *task, unsigned long *entries,
 bool kscope_ptrace_may_read(struct task_struct *task);
 int kscope_ptrace_may_attach(struct task_struct *task);
 spinlock_t *kscope_css_set_lock(void);	/* css_set_lock, or NULL */
+const char *kscope_sym_why_unknown(void);
 
 #endif /* _KSCOPE_SYM_H */

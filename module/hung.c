@@ -630,8 +630,9 @@ static void kscope_hung_summary_show(struct seq_file *m,
  * pass ptrace_may_access(PTRACE_MODE_ATTACH_FSCREDS), which runs the
  * LSM and Yama hooks, with exec_update_lock held so that the task does
  * not exec into another image meanwhile: what proc_pid_stack() does.
- * Without ptrace_may_access() (not exported; see module/sym.c) that
- * check cannot be made, and no stack is shown. The task may have woken
+ * Without ptrace_may_access() (not exported; see module/sym.c: on a
+ * kernel with IBT, such as Debian's 6.12, kallsyms is not called) that
+ * check cannot be made, and no stack is shown; the file says why. The task may have woken
  * between the row's look and the unwind: then the stack is no longer
  * the blocked one's, and it is not shown either.
  */
@@ -650,7 +651,8 @@ static void kscope_hung_stack_show(struct seq_file *m, struct task_struct *t,
 	n = may > 0 ? kscope_stack_save(t, entries, ARRAY_SIZE(entries)) : 0;
 	up_read(&t->signal->exec_update_lock);
 	if (may < 0) {
-		seq_puts(m, "    stack not shown: ptrace_may_access() not found, so the ptrace check of /proc/<pid>/stack cannot be made\n");
+		seq_printf(m, "    stack not shown: ptrace_may_access() unknown (%s), so the ptrace check of /proc/<pid>/stack cannot be made\n",
+			   kscope_sym_why_unknown());
 		return;
 	}
 	if (!may) {

@@ -145,6 +145,25 @@ static kscope_lookup_fn kscope_sym_lookup_fn(void)
 }
 
 /**
+ * kscope_sym_why_unknown() - why a symbol looked up through kallsyms is unknown
+ *
+ * For the files that say what they cannot show: the reason of
+ * kscope_sym_lookup_fn()'s refusal, in the order it checks them.
+ *
+ * Return: a constant string.
+ */
+const char *kscope_sym_why_unknown(void)
+{
+	if (!resolve_symbols)
+		return "resolve_symbols=0";
+	if (!IS_ENABLED(CONFIG_KPROBES))
+		return "CONFIG_KPROBES=n: kallsyms cannot be reached";
+	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT) || IS_ENABLED(CONFIG_CFI_CLANG))
+		return "kernel built with IBT or CFI: kallsyms is not called";
+	return "not found by kallsyms";
+}
+
+/**
  * kscope_sym_init() - look up the optional symbols
  * @root: unused
  *
@@ -290,7 +309,10 @@ int kscope_stack_save(struct task_struct *task, unsigned long *entries,
  * The check /proc applies to other users' tasks on a hidepid= mount.
  * Without the function (not exported; found through kallsyms) the
  * answer errs on the side of hiding: only the caller's own thread
- * group, or a caller with CAP_SYS_PTRACE, may read.
+ * group, or a caller with CAP_SYS_PTRACE, may read. Never more than
+ * /proc shows; less, as the version file's symbol line says, because
+ * a module cannot run the check itself (the LSM hook of
+ * __ptrace_may_access() is not exported).
  *
  * Context: any; takes task_lock(@task).
  * Return: whether the caller may read @task's details.
@@ -369,8 +391,12 @@ void kscope_sym_show(struct seq_file *m)
 		   kscope_sym_how(KSCOPE_EXPORTS_STACK_TSK_AND_HUNG_TIMEOUT &&
 				  IS_ENABLED(CONFIG_STACKTRACE),
 				  kscope_stack_save_fn, false));
-	seq_printf(m, "symbol: %-28s %s\n", "ptrace_may_access",
+	seq_printf(m, "symbol: %-28s %s", "ptrace_may_access",
 		   kscope_sym_how(false, kscope_ptrace_may_access_fn, false));
+	if (!kscope_ptrace_may_access_fn)
+		seq_printf(m, " (%s): a reader of a hidepid= /proc sees only its own thread group",
+			   kscope_sym_why_unknown());
+	seq_putc(m, '\n');
 	seq_printf(m, "symbol: %-28s %s\n", "css_set_lock",
 		   kscope_sym_how(false, kscope_css_set_lock_ptr, false));
 }

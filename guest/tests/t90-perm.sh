@@ -88,7 +88,13 @@ for f in $files; do
 	fi
 done
 check_eq "no kernel address in any of $nr files read by uid $NOBODY" "$leaks" 0
-check "root sees the D task's kernel stack in hung" grep -Eq "$ADDR" $P/hung
+# without ptrace_may_access (IBT) no stack is shown, and hung says why
+ptrace=$(awk '$1 == "symbol:" && $2 == "ptrace_may_access" { print $3 }' $P/version)
+if [ "$ptrace" = yes ]; then
+	check "root sees the D task's kernel stack in hung" grep -Eq "$ADDR" $P/hung
+else
+	check "root: hung says why no stack (ptrace_may_access unknown)" grep -q 'ptrace_may_access() unknown (' $P/hung
+fi
 check "uid $NOBODY sees the D task in hung, without it" \
 	sh -c "$KTEST runas $NOBODY cat $P/hung | grep -Eq '^ +$sleeper '"
 
@@ -149,14 +155,51 @@ for m in /proc /tmp/p2 /tmp/p1 /tmp/pg; do
 		check_eq "$m: all/$f has a root task's block for uid $NOBODY as $m/PID/stat is readable ($truth)" \
 			"$(sees_all $m $f $root_task && echo yes || echo no)" "$([ "$truth" = yes ] && echo yes || echo no)"
 	done
-	check "$m: uid $NOBODY sees its own task in tasks" sees $m tasks $own
+	if [ "$ptrace" = yes ] || [ $m = /proc ] || [ $m = /tmp/pg ]; then
+		check "$m: uid $NOBODY sees its own task in tasks" sees $m tasks $own
+	else
+		# without ptrace_may_access() (Documentation/permissions.rst):
+		# only the reader's own thread group, though $m lists its others
+		check_eq "$m: uid $NOBODY's other task is listed by $m itself" "$(readable $m/$own/stat)" yes
+		check_eq "$m: without ptrace_may_access, uid $NOBODY's other task is absent from tasks" \
+			"$(sees $m tasks $own && echo yes || echo no)" no
+		# shellcheck disable=SC2016 # the reader's own $$
+		check_eq "$m: and tasks lists for uid $NOBODY exactly its own thread group" \
+			"$(as_nobody sh -c 'echo $$; exec awk '\''$1 ~ /^[0-9]+$/ && NF >= 3 { print $1 }'\'' '"$m"'/kscope/tasks' |
+				awk 'NR == 1 { s = $1; next } { n++; if ($1 != s) bad = bad " " $1 } END { print (n == 1 && bad == "") ? "self" : n " rows:" bad }')" self
+	fi
 	check "$m: root sees the root task in tasks" \
 		sh -c "awk -v p=$root_task '\$1 == p { f = 1 } END { exit !f }' $m/kscope/tasks"
 done
 echo $own > $P/watch
-check "/tmp/p2: all/state shows uid $NOBODY its own task" sees_all /tmp/p2 state $own
-hidden=$(as_nobody cat /tmp/p2/kscope/$own/cg_list | sed -n 's/^hidden: //p')
-listed=$(as_nobody cat /tmp/p2/kscope/$own/cg_list | awk '/^ +PID COMM/ { l = 1; next } l && /^ *[0-9]/ { print $1 }' | tr '\n' ' ')
+if [ "$ptrace" = yes ]; then
+	check "/tmp/p2: all/state shows uid $NOBODY its own task" sees_all /tmp/p2 state $own
+	hidden=$(as_nobody cat /tmp/p2/kscope/$own/cg_list | sed -n 's/^hidden: //p')
+	listed=$(as_nobody cat /tmp/p2/kscope/$own/cg_list | awk '/^ +PID COMM/ { l = 1; next } l && /^ *[0-9]/ { print $1 }' | tr '\n' ' ')
+	mine=$own
+else
+	check_eq "/tmp/p2: without ptrace_may_access, all/state has no block of uid $NOBODY's other task" \
+		"$(sees_all /tmp/p2 state $own && echo yes || echo no)" no
+	check_eq "/tmp/p2: and its cg_list reads ENOENT, as for a task /tmp/p2 hides" \
+		"$(readable /tmp/p2/kscope/$own/cg_list)" "No such file or directory"
+	# the reader's own cg_list (watched, so that its directory exists):
+	# its own thread group, nothing else
+	rm -f /tmp/t90-self
+	# shellcheck disable=SC2016 # the reader's own $$
+	as_nobody sh -c 'echo $$ > /tmp/t90-self.new && mv /tmp/t90-self.new /tmp/t90-self
+		while [ ! -e /tmp/p2/kscope/$$/cg_list ]; do sleep 0.1; done
+		exec cat /tmp/p2/kscope/$$/cg_list' > /tmp/t90-self.out &
+	wait_for [ -s /tmp/t90-self ]
+	mine=$(cat /tmp/t90-self)
+	echo "$mine" > $P/watch
+	wait $!
+	out=$(cat /tmp/t90-self.out)
+	echo "-$mine" > $P/watch 2>/dev/null || :
+	rm -f /tmp/t90-self /tmp/t90-self.out
+	hidden=$(echo "$out" | sed -n 's/^hidden: //p')
+	listed=$(echo "$out" | awk '/^ +PID COMM/ { l = 1; next } l && /^ *[0-9]/ { print $1 }' | tr '\n' ' ')
+	check_eq "/tmp/p2: without ptrace_may_access, the reader's cg_list lists only itself" "$listed" "$mine "
+fi
 check "/tmp/p2: cg_list of uid $NOBODY's task hides root's tasks in its cgroup ($hidden hidden)" \
 	[ "${hidden:-0}" -gt 0 ]
 # the rest are root's; the reading cat is uid 65534's too, and gone now
@@ -165,7 +208,7 @@ for p in $listed; do
 	[ "$(awk '/^Uid:/ { print $2 }' /proc/"$p"/status 2>/dev/null)" = 0 ] && root_listed="$root_listed $p"
 done
 check "/tmp/p2: and lists its own ($listed), no root task" \
-	sh -c "echo ' $listed' | grep -q ' $own ' && [ -z '$root_listed' ]"
+	sh -c "echo ' $listed' | grep -q ' $mine ' && [ -z '$root_listed' ]"
 umount /tmp/p2 /tmp/p1 /tmp/pg
 
 kill $root_task $own
