@@ -90,6 +90,10 @@ for p in $pids; do
 	kill -9 "$p" 2>/dev/null
 	wait "$p" 2>/dev/null
 done
-rmdir $G
+# The group goes once its killed tasks are gone; the file its tasks
+# wrote is charged to its memcg and would keep that alive (and a later
+# test from mounting a v1 memory hierarchy)
+rm -f /tmp/t41.threads
+wait_for rmdir $G 2>/dev/null
 kscope_unload
 finish
