@@ -4,7 +4,8 @@
  * check that each either took effect whole or failed with an errno the
  * file documents, leaving the file's state as it was.
  *
- *   kfuzz [-n N] [-s SEED] [-e ERRNOS] [-k PREFIXES] [-m MAX] FILE CORPUS
+ *   kfuzz [-n N] [-s SEED] [-e ERRNOS] [-k PREFIXES] [-c COLS] [-m MAX]
+ *         FILE CORPUS
  *
  *   -n N         writes to make after the corpus (default 10000)
  *   -s SEED      random seed (default 1); a run is repeatable from it
@@ -12,6 +13,9 @@
  *                (default EINVAL)
  *   -k PREFIXES  comma-separated line prefixes: the file's state is its
  *                lines that begin with one of them (default: all lines)
+ *   -c COLS      the state keeps only the first COLS whitespace-separated
+ *                fields of each line: columns that other tasks change
+ *                (a watched task exiting) are not the file's state
  *   -m MAX       the longest write the file accepts, in bytes: lengths
  *                around it are tried (default 512)
  *   CORPUS       one input per line, with C escapes (\n \t \\ \xNN);
@@ -48,6 +52,7 @@ static int nr_seeds;
 static char *words[MAX_WORDS];
 static int nr_words;
 static const char *keep_prefixes;
+static int keep_cols;
 static int allowed[256];
 static size_t max_len = 512;
 static uint64_t rng = 1;
@@ -186,6 +191,21 @@ static int keep_line(const char *line)
 	return 0;
 }
 
+/* Cut @line after its first keep_cols fields, if -c was given. */
+static void cut_cols(char *line)
+{
+	char *p = line;
+	int i;
+
+	if (!keep_cols)
+		return;
+	for (i = 0; i < keep_cols && *p; i++) {
+		p += strspn(p, " \t");
+		p += strcspn(p, " \t");
+	}
+	*p = 0;
+}
+
 /* The file's state: its lines that keep_line() keeps, into @out. */
 static void read_state(const char *path, char *out)
 {
@@ -204,9 +224,11 @@ static void read_state(const char *path, char *out)
 	raw[len] = 0;
 	for (line = strtok_r(raw, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		if (keep_line(line) && o + strlen(line) + 2 < STATE_MAX) {
+		if (!keep_line(line))
+			continue;
+		cut_cols(line);
+		if (o + strlen(line) + 2 < STATE_MAX)
 			o += sprintf(out + o, "%s\n", line);
-		}
 	}
 	out[o] = 0;
 }
@@ -396,15 +418,16 @@ int main(int argc, char **argv)
 	int opt, fd, e;
 
 	allow_errnos("EINVAL");
-	while ((opt = getopt(argc, argv, "n:s:e:k:m:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:s:e:k:c:m:")) != -1) {
 		switch (opt) {
 		case 'n': n = atol(optarg); break;
 		case 's': rng = strtoull(optarg, NULL, 0) | 1; break;
 		case 'e': allow_errnos(optarg); break;
 		case 'k': keep_prefixes = optarg; break;
+		case 'c': keep_cols = atoi(optarg); break;
 		case 'm': max_len = atol(optarg); break;
 		default:
-			fprintf(stderr, "usage: kfuzz [-n N] [-s SEED] [-e ERRNOS] [-k PREFIXES] [-m MAX] FILE CORPUS\n");
+			fprintf(stderr, "usage: kfuzz [-n N] [-s SEED] [-e ERRNOS] [-k PREFIXES] [-c COLS] [-m MAX] FILE CORPUS\n");
 			return 2;
 		}
 	}

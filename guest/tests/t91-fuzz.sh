@@ -18,21 +18,25 @@ kscope_load max_watch=8 max_rules=16 memcg_charge_max=1048576 sleep_max_ms=3 ||
 	{ not_ok "insmod"; finish; }
 
 dmesg -c > /dev/null
-# fuzz NAME FILE CORPUS ERRNOS MAX [KEEP]: one kfuzz run, one test line
+# fuzz NAME FILE CORPUS ERRNOS MAX [KFUZZ-OPTIONS...]: one kfuzz run,
+# one test line
 fuzz() {
-	_out=/tmp/fuzz.$1
+	_out=/tmp/fuzz.$1 _name=$1 _file=$2 _corpus=$C/$3.corpus _errs=$4 _max=$5
+	shift 5
 	_seed=$(( $(date +%s) % 100000 + 1 ))
-	diag "$1: seed $_seed (rerun: kfuzz -s $_seed ...)"
-	if "$FUZZ" -n "$N" -s "$_seed" -e "$4" -m "$5" ${6:+-k "$6"} "$2" "$C/$3.corpus" > "$_out" 2>&1; then
+	diag "$_name: seed $_seed (rerun: kfuzz -s $_seed ...)"
+	if "$FUZZ" -n "$N" -s "$_seed" -e "$_errs" -m "$_max" "$@" "$_file" "$_corpus" > "$_out" 2>&1; then
 		ok "$(tail -n 1 "$_out")"
 	else
-		not_ok "$1: $(tail -n 1 "$_out")"
+		not_ok "$_name: $(tail -n 1 "$_out")"
 		head -n 40 "$_out"
 	fi
 }
 
-fuzz watch $P/watch watch EINVAL,ERANGE,ESRCH,ENOSPC 1024
-fuzz hung $P/hung hung EINVAL,ERANGE 256 threshold_ms:,period_ms:
+# watch: the state is the set of watched pids; a watched task that exits
+# during the run (the fuzz picks pids near its own) changes ALIVE and COMM
+fuzz watch $P/watch watch EINVAL,ERANGE,ESRCH,ENOSPC 1024 -c 1
+fuzz hung $P/hung hung EINVAL,ERANGE 256 -k threshold_ms:,period_ms:
 fuzz sleep_d $P/inject/sleep_d sleep EINVAL,ERANGE 24
 fuzz sleep_i $P/inject/sleep_i sleep EINVAL,ERANGE 24
 fuzz memcg_charge $P/inject/memcg_charge memcg_charge EINVAL,ERANGE,ENOSPC,ESRCH 64
