@@ -40,6 +40,7 @@
 #include "kscope_compat.h"
 #include "fmt.h"
 #include "inject_charge.h"
+#include "memcg.h"
 #include "perm.h"
 
 /* Bytes accepted in one write: one command. */
@@ -370,6 +371,14 @@ static ssize_t kscope_charge_write(struct file *file, const char __user *ubuf,
 		goto out;
 	}
 
+	/* pages allocated now would be charged to no one */
+	if (req.op == KSCOPE_CHARGE_ALLOC && kscope_memcg_unavailable()) {
+		pr_info_ratelimited("memcg_charge: '%s': memory cgroups unavailable (%s)\n",
+				    strim(buf), kscope_memcg_unavailable());
+		ret = -EOPNOTSUPP;
+		goto out;
+	}
+
 	mutex_lock(&kscope_charge_lock);
 	if (req.op == KSCOPE_CHARGE_ALLOC) {
 		u64 max_pages = memcg_charge_max >> PAGE_SHIFT;
@@ -404,6 +413,9 @@ static int kscope_charge_show(struct seq_file *m, void *v)
 	kscope_seq_u64(m, "max_bytes", memcg_charge_max);
 	kscope_seq_u64(m, "held_bytes", (u64)kscope_charge_held * PAGE_SIZE);
 	kscope_seq_u64(m, "held_blocks", n);
+	if (kscope_memcg_unavailable())
+		seq_printf(m, "memcg: unavailable (%s)\n",
+			   kscope_memcg_unavailable());
 	seq_puts(m, "\n     ID        BYTES MEMCG\n");
 	list_for_each_entry(b, &kscope_charge_blocks, node) {
 		kscope_seq_u64_width(m, b->id, 7);

@@ -20,6 +20,7 @@
 #include "hung.h"
 #include "inject.h"
 #include "loadavg.h"
+#include "memcg.h"
 #include "netfilter.h"
 #include "sym.h"
 #include "tasks.h"
@@ -28,13 +29,16 @@
 /**
  * struct kscope_feature - an optional kernel facility kscope uses
  * @name: short name
- * @enabled: whether this kernel has it
+ * @enabled: whether this kernel was built with it
  * @what: what depends on it
+ * @off: if set, says why a facility built in is off on this boot (NULL
+ *	when it is on: cgroup_disable=memory, say)
  */
 struct kscope_feature {
 	const char *name;
 	bool enabled;
 	const char *what;
+	const char *(*off)(void);
 };
 
 static const struct kscope_feature kscope_features[] = {
@@ -45,7 +49,8 @@ static const struct kscope_feature kscope_features[] = {
 	{ "cgroups",	IS_ENABLED(CONFIG_CGROUPS),
 	  "cg_list and the cgroup paths in memcg" },
 	{ "memcg",	IS_ENABLED(CONFIG_MEMCG),
-	  "memory cgroup usage, limits and LRU sizes" },
+	  "memory cgroup usage, limits and LRU sizes",
+	  kscope_memcg_unavailable },
 	{ "hung_task",	IS_ENABLED(CONFIG_DETECT_HUNG_TASK),
 	  "khungtaskd's last_switch_count and timeout" },
 	{ "netfilter",	IS_ENABLED(CONFIG_NETFILTER),
@@ -59,10 +64,12 @@ static const struct kscope_feature kscope_features[] = {
 	{ "sched_ext",	IS_ENABLED(CONFIG_SCHED_CLASS_EXT),
 	  "policy 7 (ext) can be in use" },
 	{ "memcg_v1",	IS_ENABLED(CONFIG_MEMCG) && KSCOPE_HAVE_MEMCG_V1,
-	  "cgroup v1 memory hierarchy: memsw, soft_limit, kernel and sock counters" },
+	  "cgroup v1 memory hierarchy: memsw, soft_limit, kernel and sock counters",
+	  kscope_memcg_unavailable },
 	{ "memcg_node_stats", IS_ENABLED(CONFIG_MEMCG) &&
 			      KSCOPE_HAVE_MEMCG_NODE_STATS,
-	  "memcg stat.* and lru lists (per-node statistics readable by modules)" },
+	  "memcg stat.* and lru lists (per-node statistics readable by modules)",
+	  kscope_memcg_unavailable },
 	{ "mglru",	IS_ENABLED(CONFIG_LRU_GEN),
 	  "multi-gen LRU built (switch: /sys/kernel/mm/lru_gen/enabled)" },
 	{ "ibt",	IS_ENABLED(CONFIG_X86_KERNEL_IBT),
@@ -72,13 +79,19 @@ static const struct kscope_feature kscope_features[] = {
 static int kscope_version_show(struct seq_file *m, void *v)
 {
 	const struct kscope_feature *f;
+	const char *off;
 
 	seq_printf(m, "kscope: %s\n", KSCOPE_VERSION);
 	seq_printf(m, "kernel: %s\n", init_utsname()->release);
 	for (f = kscope_features;
-	     f < kscope_features + ARRAY_SIZE(kscope_features); f++)
-		seq_printf(m, "feature: %-12s %-3s %s\n", f->name,
-			   f->enabled ? "yes" : "no", f->what);
+	     f < kscope_features + ARRAY_SIZE(kscope_features); f++) {
+		off = f->enabled && f->off ? f->off() : NULL;
+		seq_printf(m, "feature: %-12s %-3s %s", f->name,
+			   f->enabled && !off ? "yes" : "no", f->what);
+		if (off)
+			seq_printf(m, " (off: %s)", off);
+		seq_putc(m, '\n');
+	}
 	kscope_sym_show(m);
 	return 0;
 }

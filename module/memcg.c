@@ -211,7 +211,8 @@ static int kscope_memcg_file_show(struct seq_file *m, struct pid_namespace *ns,
 	memcg = kscope_task_memcg_get(task);
 	if (!memcg) {
 		kscope_seq_s64(m, "pid", task_pid_nr_ns(task, ns));
-		seq_puts(m, "memcg: disabled\n");
+		seq_printf(m, "memcg: unavailable (%s)\n",
+			   kscope_memcg_unavailable() ?: "no memory cgroup");
 		return 0;
 	}
 	kscope_memcg_head_show(m, ns, task, memcg);
@@ -402,7 +403,7 @@ static int kscope_memcg_not_built(struct seq_file *m, struct pid_namespace *ns,
 				  struct task_struct *task)
 {
 	kscope_seq_s64(m, "pid", task_pid_nr_ns(task, ns));
-	seq_puts(m, "memcg: not built\n");
+	seq_printf(m, "memcg: unavailable (%s)\n", kscope_memcg_unavailable());
 	return 0;
 }
 
