@@ -58,11 +58,13 @@
  *                            send 64-byte datagrams as fast as possible
  *                            for MS ms; print "sent N"
  *   ktest delayed CPU S|D    on CPU, fork a nice -20 hog, then at nice 19
- *                            use 5 ms of CPU time and go to sleep, in S
- *                            (pause) or in D (vfork, the child sleeping
- *                            600 s), while not eligible: on EEVDF
- *                            kernels it stays queued (delayed dequeue)
- *                            until the hog has run for seconds; prints
+ *                            run 1 ms in one turn on the CPU and at
+ *                            once go to sleep, in S (pause) or in D
+ *                            (600000 written to kscope's inject/sleep_d:
+ *                            no fork between the run and the sleep),
+ *                            while not eligible: on EEVDF kernels it
+ *                            stays queued (delayed dequeue) until the
+ *                            hog has run for seconds; prints
  *                            "hog PID" and "sleeper PID" first
  *   ktest alloc KB N         N times: map KB KiB more anonymous memory,
  *                            touch every page, then stop (SIGSTOP) so
@@ -573,11 +575,30 @@ static __attribute__((noreturn)) void cmd_alloc(long kb, int n)
 		pause();
 }
 
+/*
+ * Run for @ns of wall time without losing the CPU: the count starts
+ * again whenever the clock jumps by more than 1 ms between two reads,
+ * which is this task having been off the CPU.
+ */
+static void spin_in_one_turn(long long ns)
+{
+	long long start = now_ns(), last = start, t;
+
+	for (;;) {
+		t = now_ns();
+		if (t - last > 1000000)
+			start = t;
+		else if (t - start >= ns)
+			return;
+		last = t;
+	}
+}
+
 static int cmd_delayed(int cpu, const char *mode)
 {
-	struct timespec t0, t;
 	cpu_set_t set;
 	pid_t hog;
+	int fd = -1;
 
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
@@ -598,24 +619,28 @@ static int cmd_delayed(int cpu, const char *mode)
 	 */
 	printf("hog %d\nsleeper %d\n", (int)hog, (int)getpid());
 	fflush(stdout);
+	if (mode[0] == 'D') {
+		fd = open("/proc/kscope/inject/sleep_d", O_WRONLY);
+		if (fd < 0)
+			die("/proc/kscope/inject/sleep_d");
+	}
 	if (setpriority(PRIO_PROCESS, 0, 19))
 		die("setpriority");
 	/*
-	 * 2 ms of CPU at weight 15 against the hog's 88761 is far more
-	 * than this task's share: its lag is usually negative when it
-	 * sleeps, for seconds of the hog's running (t62 starts another
-	 * sleeper when the kernel did not delay this one). Reaching 2 ms
-	 * at that share takes ~12 s: more would outlast the test's wait
-	 * on a busy emulated guest. Counted from the renice: CPU time
-	 * used before it, at nice 0, does not make the lag negative.
+	 * The lag this task sleeps with is what its last turn on the CPU
+	 * ran ahead of its share. 1 ms at weight 15 beside the hog's
+	 * 88761 puts it ~68 ms of virtual time ahead, which the hog needs
+	 * ~6 s to catch up: the kernel keeps it queued (delayed) that
+	 * long. A fixed budget of CPU time that ran out just after a
+	 * preemption, or a fork (slow on a debug kernel) that did, left
+	 * only a few us in the last turn, and the delay was over before
+	 * t62 looked; so the 1 ms is run in one turn, and one write(2)
+	 * puts the task to sleep at once. kscope's sleep is not killable:
+	 * the task leaves it after 600 s or when kscope is unloaded.
 	 */
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
-	do
-		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-	while ((t.tv_sec - t0.tv_sec) * 1000000000L +
-	       (t.tv_nsec - t0.tv_nsec) < 2000000);
+	spin_in_one_turn(1000000);
 	if (mode[0] == 'D')
-		return cmd_vfork(600);
+		return write(fd, "600000", 6) < 0 && errno != ECANCELED;
 	for (;;)
 		pause();
 }
