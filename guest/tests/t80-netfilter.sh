@@ -260,8 +260,8 @@ check "after del the fastest RTT is back within 5 ms of the first (${after} us)"
 # lists (/proc/zoneinfo's "count:"), which MemFree leaves out: freed
 # pages go there first, and allocations are served from there first.
 # Caches are dropped before each reading, and the rule holds 64 MB so
-# that what the rest of the VM frees or takes meanwhile (a few MB at
-# most) stays inside the 15% allowed.
+# that what the rest of the VM frees or takes meanwhile (a few MB,
+# mostly) stays inside the 15% allowed.
 mf() {
 	sync
 	echo 3 > /proc/sys/vm/drop_caches
@@ -270,24 +270,37 @@ mf() {
 	awk -v pcp="$pcp" -v ps=$(($(getconf PAGESIZE 2>/dev/null || echo 4096) / 1024)) \
 		'$1 == "MemFree:" { print $2 + pcp * ps }' /proc/meminfo
 }
-m0=$(mf)
-id=$(add "proto=udp dport=5009 action=leak pages=4096 budget=4")
-recv_start B 5009
-inA "$KTEST" udpsend 10.80.0.2 5009 4 > /dev/null
-recv_wait
-m1=$(mf)
-check_eq "leak: the rule holds 4 x 4096 pages" "$(col "$id" 5)" 16384
-check_eq "leak: stats say so" "$(stat leak_pages_held)" 16384
 kb=$((16384 * $(getconf PAGESIZE 2>/dev/null || echo 4096) / 1024))
-diag "free: $m0 kB before, $m1 kB holding $kb kB"
-check "leak: free memory fell by about $kb kB (-$((m0 - m1)) kB, within 15%)" \
-	[ $((m0 - m1)) -ge $((kb * 85 / 100)) -a $((m0 - m1)) -le $((kb * 115 / 100)) ]
-del "$id"
-wait_for sh -c "[ \"\$(awk '\$1 == \"leak_pages_held:\" { print \$2 }' $STATS)\" = 0 ]"
-m2=$(mf)
-diag "free after del: $m2 kB"
-check "leak: del gives it back (+$((m2 - m1)) kB, within 15% of $kb kB)" \
-	[ $((m2 - m1)) -ge $((kb * 85 / 100)) -a $((m2 - m1)) -le $((kb * 115 / 100)) ]
+# within15 KB: whether KB is within 15% of $kb
+within15() {
+	[ "$1" -ge $((kb * 85 / 100)) ] && [ "$1" -le $((kb * 115 / 100)) ]
+}
+# One round: arm, hit 4 times, read, del, read. The rest of the VM can
+# move free memory by 10 MB at once (a KASAN quarantine batch on the
+# debug kernel): a round whose readings are not both within 15% is
+# repeated, at most 3 rounds, each said; a kscope that kept or lost
+# the pages fails every round.
+round=0
+while :; do
+	round=$((round + 1))
+	m0=$(mf)
+	id=$(add "proto=udp dport=5009 action=leak pages=4096 budget=4")
+	recv_start B 5009
+	inA "$KTEST" udpsend 10.80.0.2 5009 4 > /dev/null
+	recv_wait
+	m1=$(mf)
+	held="$(col "$id" 5) $(stat leak_pages_held)"
+	del "$id"
+	wait_for sh -c "[ \"\$(awk '\$1 == \"leak_pages_held:\" { print \$2 }' $STATS)\" = 0 ]"
+	m2=$(mf)
+	diag "leak round $round: free $m0 kB before, $m1 kB holding $kb kB, $m2 kB after del"
+	{ within15 $((m0 - m1)) && within15 $((m2 - m1)); } || [ $round -ge 3 ] && break
+done
+check_eq "leak: the rule held 4 x 4096 pages, and stats said so" "$held" "16384 16384"
+check "leak: free memory fell by about $kb kB (-$((m0 - m1)) kB, within 15%; round $round)" \
+	within15 $((m0 - m1))
+check "leak: del gives it back (+$((m2 - m1)) kB, within 15% of $kb kB; round $round)" \
+	within15 $((m2 - m1))
 
 # ---- with no rule armed the hook looks at nothing
 s0=$(stat seen)
