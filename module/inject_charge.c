@@ -347,7 +347,7 @@ static ssize_t kscope_charge_write(struct file *file, const char __user *ubuf,
 {
 	struct kscope_charge_req req;
 	unsigned long nr_pages = 0;
-	const char *bad;
+	const char *bad, *why;
 	char *buf;
 	int ret;
 
@@ -372,9 +372,10 @@ static ssize_t kscope_charge_write(struct file *file, const char __user *ubuf,
 	}
 
 	/* pages allocated now would be charged to no one */
-	if (req.op == KSCOPE_CHARGE_ALLOC && kscope_memcg_unavailable()) {
+	why = kscope_memcg_unavailable();
+	if (req.op == KSCOPE_CHARGE_ALLOC && why) {
 		pr_info_ratelimited("memcg_charge: '%s': memory cgroups unavailable (%s)\n",
-				    strim(buf), kscope_memcg_unavailable());
+				    strim(buf), why);
 		ret = -EOPNOTSUPP;
 		goto out;
 	}
@@ -406,6 +407,7 @@ static int kscope_charge_show(struct seq_file *m, void *v)
 {
 	struct kscope_charge_block *b;
 	unsigned int n = 0;
+	const char *why;
 
 	mutex_lock(&kscope_charge_lock);
 	list_for_each_entry(b, &kscope_charge_blocks, node)
@@ -413,9 +415,9 @@ static int kscope_charge_show(struct seq_file *m, void *v)
 	kscope_seq_u64(m, "max_bytes", memcg_charge_max);
 	kscope_seq_u64(m, "held_bytes", (u64)kscope_charge_held * PAGE_SIZE);
 	kscope_seq_u64(m, "held_blocks", n);
-	if (kscope_memcg_unavailable())
-		seq_printf(m, "memcg: unavailable (%s)\n",
-			   kscope_memcg_unavailable());
+	why = kscope_memcg_unavailable();
+	if (why)
+		seq_printf(m, "memcg: unavailable (%s)\n", why);
 	seq_puts(m, "\n     ID        BYTES MEMCG\n");
 	list_for_each_entry(b, &kscope_charge_blocks, node) {
 		kscope_seq_u64_width(m, b->id, 7);
