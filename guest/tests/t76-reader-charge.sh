@@ -30,20 +30,31 @@ ht=$(cat $HT 2>/dev/null)
 [ -n "$ht" ] && echo 0 > $HT
 echo +memory > $CG/cgroup.subtree_control 2>/dev/null
 mkdir -p $G
+echo +memory > $G/cgroup.subtree_control
 
-# hold FILE TAG: uid 65534 in $G holds $NFD descriptors of FILE; the
-# growth of memory.current is left in $W/TAG
+# hold FILE TAG: uid 65534, alone in a memory cgroup made for this
+# hold (so that each starts from nothing, whatever an earlier holder
+# left charged), holds $NFD descriptors of FILE; the growth of
+# memory.current is left in $W/TAG. The holder's output file is removed
+# first: the holder's shell truncates it only once it runs, and the
+# previous holder's "opened" line would end the wait at once.
+holds=0
 hold() {
-	rm -f $W/go
-	before=$(cat $G/memory.current)
-	( in_cgroup $G "$KTEST" runas $NOBODY "$KTEST" holdmany "$1" $NFD $W/go > $W/out ) &
+	holds=$((holds + 1))
+	g=$G/$holds
+	mkdir $g
+	rm -f $W/go $W/out
+	before=$(cat $g/memory.current)
+	( in_cgroup $g "$KTEST" runas $NOBODY "$KTEST" holdmany "$1" $NFD $W/go > $W/out ) &
 	holder=$!
-	wait_for grep -q "^open" $W/out
-	after=$(cat $G/memory.current)
+	wait_for grep -qs "^open" $W/out
+	after=$(cat $g/memory.current)
 	: > $W/go
 	wait $holder
 	echo $((after - before)) > $W/"$2"
+	diag "$2: memory.current $before, holding $NFD descriptors of $1: $after"
 	grep -q "^opened $NFD" $W/out || diag "$1: $(cat $W/out)"
+	rmdir $g
 }
 
 # all_d: whether loadavg counts the D tasks and hung follows them
