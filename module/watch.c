@@ -5,8 +5,9 @@
  * Root writes pids to "watch" ("-PID" removes one); each watched pid
  * gets /proc/kscope/<pid>/ with the per-task files. The directory is
  * named by the pid as the writer saw it; "watch" lists each pid as the
- * reader's /proc numbers it, and only those that /proc shows the reader. /proc/kscope/self/
- * always exists and describes the task that opens a file in it.
+ * reader's /proc numbers it, and only those that /proc shows the
+ * reader. /proc/kscope/self/ always exists and describes the task that
+ * opens a file in it.
  *
  * A write is applied whole or not at all: every token is parsed, every
  * pid resolved and every directory created before anything is removed
