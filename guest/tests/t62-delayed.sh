@@ -121,8 +121,12 @@ compare() {
 # start_sleeper: a hog and a sleeper on $CPU; the sleeper asleep in D and
 # watched, the kernel's counters and kscope's files in snap "delayed"
 start_sleeper() {
+	# the last attempt's output goes first: a background command's
+	# redirection is made by its child once that runs, and until then
+	# the wait below would take the last sleeper (still in D) for this
+	rm -f /tmp/dl.out
 	"$KTEST" delayed $CPU D > /tmp/dl.out &
-	wait_for grep -q '^sleeper ' /tmp/dl.out
+	wait_for grep -qs '^sleeper ' /tmp/dl.out
 	hog=$(awk '$1 == "hog" { print $2 }' /tmp/dl.out)
 	sp=$(awk '$1 == "sleeper" { print $2 }' /tmp/dl.out)
 	if [ -z "$sp" ] || ! wait_state "$sp" D; then

@@ -50,6 +50,8 @@ wait $!
 fit=$(( $(avail) * 4 / 10 / cost ))
 diag "a thread costs ~$cost KiB here: room for $fit"
 [ "$fit" -lt "$N" ] && N=$fit
+# the measuring run's "ready" must not end the wait below
+rm -f $W
 ( in_cgroup $G "$KTEST" threads "$N" > $W ) &
 pid=$!
 start=$(date +%s)
