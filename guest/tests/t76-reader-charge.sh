@@ -8,7 +8,19 @@
 # $NDT of them; the difference in the cgroup's memory.current must be
 # at least 16 bytes per D task per descriptor (a pid and a tgid are
 # 8); so memory.max bounds what a reader can pin.
+#
+# "t76-reader-charge.sh bound FILE" (FILE loadavg or hung) shows that
+# bound for FILE: see bound() below. The kernel's memcg OOM killer
+# reports on the console, so scripts/destructive runs it, in a VM of
+# its own that expects that one report.
 . ./lib.sh
+
+MODE=${1:-charge}
+FILES="loadavg hung"
+if [ "$MODE" = bound ]; then
+	FILES=${2:?usage: t76-reader-charge.sh [bound loadavg|hung]}
+	T_NAME=t76-reader-bound
+fi
 
 P=/proc/kscope
 NOBODY=65534
@@ -64,8 +76,34 @@ all_d() {
 		[ "$(field "$P/hung" tracked)" -ge "$NDT" ]
 }
 
-hold $P/loadavg loadavg-0
-hold $P/hung hung-0
+# bound FILE: a memory cgroup whose memory.max is halfway between the
+# holds of FILE with no D tasks and with $NDT cannot hold all $NFD
+# descriptors: the kernel's memcg OOM killer ends the holder (the
+# cgroup's memory.peak is printed: the kernel keeps it within
+# memory.max). Were the snapshots not charged to the reader, the holder
+# would hold them all.
+bound() {
+	b=$G/bound
+	mkdir $b
+	echo $((($(cat $W/"$1"-0) + $(cat $W/"$1"-d)) / 2)) > $b/memory.max
+	max=$(cat $b/memory.max)
+	rm -f $W/go $W/out
+	( in_cgroup $b "$KTEST" runas $NOBODY "$KTEST" holdmany "$P/$1" $NFD $W/go > $W/out ) &
+	holder=$!
+	wait_for sh -c "grep -qs '^open' $W/out || grep -q '^oom_kill [1-9]' $b/memory.events"
+	: > $W/go
+	wait $holder
+	rc=$?
+	peak=$(cat $b/memory.peak)
+	diag "memory.max $max, memory.peak $peak; the holder: exit $rc, said '$(cat $W/out)'"
+	check_eq "$1: uid $NOBODY's holder was killed by the memcg OOM killer before it held $NFD descriptors (oom_kill, exit status)" \
+		"$(awk '$1 == "oom_kill" { print $2 }' $b/memory.events) $rc" "1 137"
+	rmdir $b
+}
+
+for f in $FILES; do
+	hold $P/"$f" "$f"-0
+done
 i=0
 pids=""
 while [ $i -lt "$NDT" ]; do
@@ -74,14 +112,18 @@ while [ $i -lt "$NDT" ]; do
 	i=$((i + 1))
 done
 wait_for all_d
-hold $P/loadavg loadavg-d
-hold $P/hung hung-d
-for f in loadavg hung; do
-	grown=$(($(cat $W/$f-d) - $(cat $W/$f-0)))
+for f in $FILES; do
+	hold $P/"$f" "$f"-d
+done
+for f in $FILES; do
+	grown=$(($(cat $W/"$f"-d) - $(cat $W/"$f"-0)))
 	want=$((NFD * NDT * 16))
 	check "$f: $NFD descriptors of uid $NOBODY with $NDT D tasks in them: memory.current +$grown bytes more than with none, at least $want" \
 		[ "$grown" -ge "$want" ]
 done
+if [ "$MODE" = bound ]; then
+	bound "$FILES"
+fi
 
 kscope_unload
 # shellcheck disable=SC2086 # a list of pids
