@@ -103,6 +103,13 @@ wait_for() {
 	return 0
 }
 
+# udp_in: the UDP datagrams that reached the UDP layer, as /proc/net/snmp
+# counts them: delivered, to no port, or dropped there (receive errors)
+udp_in() {
+	awk '$1 == "Udp:" && !h { for (i = 2; i <= NF; i++) c[$i] = i; h = 1; next }
+	     $1 == "Udp:" { print $c["InDatagrams"] + $c["NoPorts"] + $c["InErrors"] }' /proc/net/snmp
+}
+
 # field FILE NAME: the value of NAME in a "name: value" file
 field() {
 	awk -v n="$2" 'index($0, n ": ") == 1 { print substr($0, length(n) + 3); exit }' "$1"

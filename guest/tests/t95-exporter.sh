@@ -120,10 +120,6 @@ if [ -e $NF ]; then
 	have_nf=1
 	check_eq "arm a count rule" \
 		"$(kwrite $NF 'proto=udp dport=9595 action=count budget=3')" "ok"
-	udp_in() {
-		awk '$1 == "Udp:" && !h { for (i = 2; i <= NF; i++) c[$i] = i; h = 1; next }
-		     $1 == "Udp:" { print $c["InDatagrams"] + $c["NoPorts"] + $c["InErrors"] }' /proc/net/snmp
-	}
 	"$KTEST" udprecv 1000 9595 > /tmp/t95/recv &
 	rp=$!
 	wait_for grep -q ready /tmp/t95/recv
