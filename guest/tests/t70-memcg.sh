@@ -164,7 +164,7 @@ check_eq "path equals /proc/$ap/cgroup's v2 line" "0::$(field $K/memcg path)" \
 check_eq "hierarchy is v2, not root" "$(field $K/memcg hierarchy) $(field $K/memcg root)" "v2 no"
 check_eq "the counters are said to be approximate" "$(field $K/lru stats)" \
 	"approximate, last flushed by the kernel"
-# v1 is there or not as the kernel was built (t69 mounts it)
+# v1 is there or not as the kernel was built (t05 mounts it)
 check "v1 says whether this kernel has the v1 controller" \
 	grep -qx 'v1: built\|v1: not built (CONFIG_MEMCG_V1=n): no v1 hierarchy' $K/memcg
 
