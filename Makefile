@@ -10,10 +10,11 @@
 #                      checkpatch --strict, codespell
 #   make test          check, DKMS, KUnit and integration tests on
 #                      Debian's 6.1 and 6.12 generic and rt kernels and on
-#                      the debug kernels, in QEMU (Documentation/testing.rst)
+#                      the 6.12 debug kernel, in QEMU
+#                      (Documentation/testing.rst)
 #   make stress        the stress test alone, on the 6.12 debug kernel
 #                      (KSCOPE_STRESS_SECS=N to run longer than 60 s;
-#                      the issue's soak is KSCOPE_STRESS_SECS=3600)
+#                      the one-hour soak is KSCOPE_STRESS_SECS=3600)
 #   make fuzz          t91 alone on the 6.12 debug kernel, 100,000
 #                      writes per writable file (KSCOPE_FUZZ=N); both
 #                      keep their results in build/long/ for
