@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * task_files.h - the files of /proc/kscope/self/, /proc/kscope/<pid>/ and
+ * task_files.h - the files of /proc/kscope/self/, /proc/kscope/w<id>/ and
  * /proc/kscope/all/ (module/task_files.c), one per row of its table.
  */
 #ifndef _KSCOPE_TASK_FILES_H

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * watch.h - /proc/kscope/watch, /proc/kscope/self/ and /proc/kscope/<pid>/
+ * watch.h - /proc/kscope/watch, /proc/kscope/self/ and /proc/kscope/w<id>/
  * (module/watch.c): the set of watched pids and their directories.
  */
 #ifndef _KSCOPE_WATCH_H

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cputime.c - /proc/kscope/<pid>/cputime: a thread's and its thread
+ * cputime.c - /proc/kscope/w<id>/cputime: a thread's and its thread
  * group's CPU time, raw and as the kernel adjusts it for user space.
  *
  * The scheduler measures runtime exactly (se.sum_exec_runtime) but
@@ -213,7 +213,7 @@ static void kscope_cputime_print(struct seq_file *m, const char *who,
 }
 
 /**
- * kscope_task_cputime_show() - /proc/kscope/<pid>/cputime
+ * kscope_task_cputime_show() - /proc/kscope/w<id>/cputime
  * @m: output
  * @ns: pid namespace of the reader
  * @p: task, referenced by the caller

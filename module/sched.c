@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sched.c - a task's scheduler statistics: /proc/kscope/<pid>/sched, and
+ * sched.c - a task's scheduler statistics: /proc/kscope/w<id>/sched, and
  * how long a task has been in its current state.
  *
  * The fields are those kernel/sched/debug.c prints in /proc/<pid>/sched,
@@ -340,7 +340,7 @@ static void kscope_sched_numa_show(struct seq_file *m, struct task_struct *p)
 }
 
 /**
- * kscope_task_sched_show() - /proc/kscope/<pid>/sched
+ * kscope_task_sched_show() - /proc/kscope/w<id>/sched
  * @m: output
  * @ns: pid namespace of the reader
  * @p: task, referenced by the caller

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * task_files.c - the files in /proc/kscope/self/ and /proc/kscope/<pid>/.
+ * task_files.c - the files in /proc/kscope/self/ and /proc/kscope/w<id>/.
  *
  * Every per-task file is one row of kscope_task_entries[]. A directory's
  * proc data says whose files they are: NULL for self/ (the task that
@@ -275,7 +275,7 @@ static int kscope_task_files_create(struct proc_dir_entry *dir,
 
 /**
  * kscope_task_dir_populate() - create every per-task file in @dir
- * @dir: /proc/kscope/self or /proc/kscope/<pid>
+ * @dir: /proc/kscope/self or /proc/kscope/w<id>
  *
  * On failure the files made so far stay; the caller removes @dir with
  * proc_remove(), which takes its children with it.

@@ -3,11 +3,14 @@
  * watch.c - /proc/kscope/watch and the directories it manages.
  *
  * Root writes pids to "watch" ("-PID" removes one); each watched pid
- * gets /proc/kscope/<pid>/ with the per-task files. The directory is
- * named by the pid as the writer saw it; "watch" lists each pid as the
- * reader's /proc numbers it, and only those that /proc shows the
- * reader. /proc/kscope/self/ always exists and describes the task that
- * opens a file in it.
+ * gets a directory /proc/kscope/w<id>/ with the per-task files. The
+ * id is a counter, never reused while the module is loaded, and not
+ * the pid: procfs lists a directory's entries alike in every pid
+ * namespace, and a name made of a host pid would show that pid to a
+ * reader whose /proc does not. "watch" maps ids to pids as the
+ * reader's /proc numbers them, and lists only the tasks that /proc
+ * shows the reader. /proc/kscope/self/ always exists and describes the
+ * task that opens a file in it.
  *
  * A write is applied whole or not at all: every token is parsed, every
  * pid resolved and every directory created before anything is removed
@@ -23,6 +26,7 @@
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
@@ -57,19 +61,22 @@ MODULE_PARM_DESC(watch, "Pids to watch from load time, comma-separated (default 
  * struct kscope_watch - a watched pid
  * @node: entry in kscope_watches, under kscope_watch_lock
  * @pid: the pid, referenced; it outlives the task and is never reused
- * @nr: the pid number as the writer saw it, which names @dir
- * @dir: /proc/kscope/<nr>
+ * @nr: the pid number as the writer saw it, which "-PID" matches
+ * @id: names @dir
+ * @dir: /proc/kscope/w<id>
  */
 struct kscope_watch {
 	struct list_head node;
 	struct pid *pid;
 	int nr;
+	unsigned int id;
 	struct proc_dir_entry *dir;
 };
 
 static DEFINE_MUTEX(kscope_watch_lock);
 static LIST_HEAD(kscope_watches);
 static unsigned int kscope_watch_count;
+static unsigned int kscope_watch_last_id;
 static struct proc_dir_entry *kscope_root;
 static struct proc_dir_entry *kscope_self;
 static struct proc_dir_entry *kscope_all;
@@ -179,13 +186,23 @@ int kscope_watch_parse(const char *buf, struct kscope_watch_req *reqs,
 }
 EXPORT_SYMBOL_IF_KUNIT(kscope_watch_parse);
 
+/**
+ * kscope_watch_find() - the watch of the pid the writer numbers @nr
+ * @nr: pid number in the writer's pid namespace
+ *
+ * Matches the number the pid had in that namespace, which it keeps
+ * after its task is reaped: "-PID" works for a task that has gone.
+ *
+ * Return: the watch, or NULL.
+ */
 static struct kscope_watch *kscope_watch_find(int nr)
 {
+	struct pid_namespace *ns = task_active_pid_ns(current);
 	struct kscope_watch *w;
 
 	lockdep_assert_held(&kscope_watch_lock);
 	list_for_each_entry(w, &kscope_watches, node)
-		if (w->nr == nr)
+		if (pid_nr_ns(w->pid, ns) == nr)
 			return w;
 	return NULL;
 }
@@ -223,8 +240,8 @@ static void kscope_watch_free(struct kscope_watch *w)
 }
 
 /**
- * kscope_watch_mkdir() - make /proc/kscope/<nr> and its files for @w
- * @w: the watch
+ * kscope_watch_mkdir() - make /proc/kscope/w<id> and its files for @w
+ * @w: the watch, with its id set
  *
  * Return: 0, or -ENOMEM with nothing left behind.
  */
@@ -232,7 +249,7 @@ static int kscope_watch_mkdir(struct kscope_watch *w)
 {
 	char name[16];
 
-	snprintf(name, sizeof(name), "%d", w->nr);
+	snprintf(name, sizeof(name), "w%u", w->id);
 	w->dir = proc_mkdir_data(name, 0555, kscope_root, w);
 	if (!w->dir)
 		return -ENOMEM;
@@ -249,7 +266,9 @@ static int kscope_watch_mkdir(struct kscope_watch *w)
  * @nr: pid number in the caller's pid namespace
  *
  * The directory is visible as soon as this returns; the caller either
- * publishes the watch or frees it with kscope_watch_free().
+ * publishes the watch or frees it with kscope_watch_free(). An id that
+ * is not published is not handed out again either, so that a name
+ * once seen never means another task.
  *
  * Return: the watch, or ERR_PTR(-ESRCH) if no task has that pid,
  * ERR_PTR(-ENOMEM).
@@ -263,7 +282,9 @@ static struct kscope_watch *kscope_watch_new(int nr)
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	if (!w)
 		return ERR_PTR(-ENOMEM);
+	lockdep_assert_held(&kscope_watch_lock);
 	w->nr = nr;
+	w->id = ++kscope_watch_last_id;
 	w->pid = find_get_pid(nr);
 	task = w->pid ? get_pid_task(w->pid, PIDTYPE_PID) : NULL;
 	if (!task) {
@@ -330,11 +351,6 @@ static int kscope_watch_apply(const struct kscope_watch_req *reqs,
 			ret = -ENOSPC;
 			goto undo;
 		}
-		/* the stale entry's directory has the same name: drop it first */
-		if (old) {
-			proc_remove(old->dir);
-			old->dir = NULL;
-		}
 		add[nadd] = kscope_watch_new(reqs[i].pid);
 		if (IS_ERR(add[nadd])) {
 			ret = PTR_ERR(add[nadd]);
@@ -356,11 +372,6 @@ static int kscope_watch_apply(const struct kscope_watch_req *reqs,
 undo:
 	for (i = 0; i < nadd; i++)
 		kscope_watch_free(add[i]);
-	/* a stale entry whose directory went early gets it back */
-	for (i = 0; i < ndel; i++)
-		if (!del[i]->dir && kscope_watch_mkdir(del[i]))
-			pr_warn_ratelimited("watch: no memory to restore /proc/kscope/%d\n",
-					    del[i]->nr);
 out:
 	mutex_unlock(&kscope_watch_lock);
 	kfree(add);
@@ -436,18 +447,20 @@ static void kscope_watch_seq_stop(struct seq_file *m, void *v)
 static int kscope_watch_seq_show(struct seq_file *m, void *v)
 {
 	struct kscope_watch *w;
-	char comm[KSCOPE_COMM_LEN];
+	char comm[KSCOPE_COMM_LEN], dir[16];
 	bool alive;
 
 	if (v == &kscope_watches) {
-		seq_puts(m, "    PID ALIVE COMM\n");
+		seq_puts(m, "    PID        DIR ALIVE COMM\n");
 		return 0;
 	}
 	w = list_entry(v, struct kscope_watch, node);
 	if (kscope_pid_access(file_inode(m->file)->i_sb, w->pid))
 		return SEQ_SKIP;
 	alive = kscope_watch_alive(w, comm);
-	seq_printf(m, "%7d %5s %s\n", pid_nr_ns(w->pid, kscope_seq_pid_ns(m)),
+	snprintf(dir, sizeof(dir), "w%u", w->id);
+	seq_printf(m, "%7d %10s %5s %s\n",
+		   pid_nr_ns(w->pid, kscope_seq_pid_ns(m)), dir,
 		   alive ? "yes" : "no", comm);
 	return 0;
 }

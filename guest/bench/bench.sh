@@ -252,18 +252,22 @@ while read -r p; do
 	[ "$(cat "/proc/$p/comm" 2>/dev/null)" = sleep ] && echo "$p"
 done < $CG/cgroup.procs | head -100 > /tmp/pids
 say "$(wc -l < /tmp/pids) pids in $CG"
-: > /tmp/k_sched; : > /tmp/p_sched; : > /tmp/k_memcg; : > /tmp/p_memcg
-: > /tmp/k_lru; : > /tmp/p_lru; : > /tmp/k_cg; : > /tmp/p_cg
+: > /tmp/p_sched; : > /tmp/p_memcg; : > /tmp/p_lru; : > /tmp/p_cg
 while read -r p; do
-	echo /proc/kscope/"$p"/sched >> /tmp/k_sched
 	echo /proc/"$p"/sched >> /tmp/p_sched
-	echo /proc/kscope/"$p"/memcg >> /tmp/k_memcg
 	echo $CG/memory.current $CG/memory.stat >> /tmp/p_memcg
-	echo /proc/kscope/"$p"/lru >> /tmp/k_lru
 	echo $CG/memory.numa_stat >> /tmp/p_lru
-	echo /proc/kscope/"$p"/cg_list >> /tmp/k_cg
 	echo /proc/"$p"/cgroup $CG/cgroup.threads >> /tmp/p_cg
 done < /tmp/pids
+# kscope_paths: kscope's side of those lists, after each watch_pids of
+# /tmp/pids: the directories watch names for the pids, in their order
+kscope_paths() {
+	awk 'NR == FNR { d[$1] = $2; next } { print "/proc/kscope/" d[$1] }' \
+		/proc/kscope/watch /tmp/pids > /tmp/kdirs
+	for _f in sched memcg lru cg_list; do
+		sed "s|\$|/$_f|" /tmp/kdirs > /tmp/k_"${_f%_list}"
+	done
+}
 # all/: one item, all/FILE, against one item of every kernel file above
 for f in sched memcg lru cg; do
 	k=$f
@@ -275,8 +279,9 @@ done
 p=$(head -1 /tmp/pids)
 load
 watch_pids /tmp/pids
+kscope_paths
 for f in sched memcg lru cg_list; do
-	rec "meta bytes_k_$f $(wc -c < /proc/kscope/"$p"/$f)"
+	rec "meta bytes_k_$f $(wc -c < "$(head -1 /tmp/kdirs)"/$f)"
 done
 rec "meta bytes_p_sched $(wc -c < /proc/"$p"/sched)"
 rec "meta bytes_p_memcg $(cat $CG/memory.current $CG/memory.stat | wc -c)"
@@ -296,6 +301,7 @@ for n in $SIZES; do
 	rec "meta threads_$n $have"
 	load
 	watch_pids /tmp/pids
+	kscope_paths
 
 	say "$n: tasks listing, $REPS rounds"
 	"$KB" exec "$REPS" /tmp/cmds | while read -r line; do

@@ -27,15 +27,18 @@ show "echo 1 > /proc/sys/kernel/sched_schedstats"
 vp=$!
 sleep 3
 show "echo $vp > /proc/kscope/watch"
-show cat /proc/kscope/$vp/state
+echo "# watch maps each watched pid to its directory, /proc/kscope/wID."
+show cat /proc/kscope/watch
+vd=/proc/kscope/$(awk -v p=$vp '$1 == p { print $2 }' /proc/kscope/watch)
+show cat "$vd"/state
 echo
 echo "# /proc/$vp/stat agrees on the letter: $(sed 's/.*) //' /proc/$vp/stat | cut -d' ' -f1)"
 show cat /proc/kscope/loadavg
 show cat /proc/loadavg
 echo
 echo "# D tasks count in the load although they use no CPU; I tasks never do."
-show "grep -E '^(se\\.sum_exec|sum_block|block_start|nr_.*switches|avg_)' /proc/kscope/$vp/sched"
-show cat /proc/kscope/$vp/cputime
+show "grep -E '^(se\\.sum_exec|sum_block|block_start|nr_.*switches|avg_)' $vd/sched"
+show cat "$vd"/cputime
 kill -9 $vp
 
 echo

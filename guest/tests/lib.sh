@@ -115,6 +115,12 @@ field() {
 	awk -v n="$2" 'index($0, n ": ") == 1 { print substr($0, length(n) + 3); exit }' "$1"
 }
 
+# kdir PID: the directory of watched PID (/proc/kscope/wID), as the
+# "watch" file maps it; /proc/kscope/unwatched when PID is not listed
+kdir() {
+	echo "/proc/kscope/$(awk -v p="$1" '$1 == p { d = $2 } END { print d ? d : "unwatched" }' /proc/kscope/watch)"
+}
+
 # uptime_ms: CLOCK_BOOTTIME in ms, from /proc/uptime (10 ms resolution)
 uptime_ms() {
 	awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
 #
-# /proc/kscope/<pid>/memcg on a cgroup v1 memory hierarchy, against the
+# /proc/kscope/w<id>/memcg on a cgroup v1 memory hierarchy, against the
 # v1 files of the task's cgroup: usage equals memory.usage_in_bytes,
 # max and soft_limit equal memory.limit_in_bytes and
 # memory.soft_limit_in_bytes, memsw_* the memory.memsw.* files, the
@@ -30,10 +30,10 @@ if [ "$have" != yes ]; then
 	sleep 1000 &
 	p=$!
 	echo $p > /proc/kscope/watch
-	check_eq "no v1 controller: memcg says so" "$(field /proc/kscope/$p/memcg v1)" \
+	check_eq "no v1 controller: memcg says so" "$(field "$(kdir "$p")"/memcg v1)" \
 		"not built (CONFIG_MEMCG_V1=n): no v1 hierarchy"
 	check_eq "no v1 controller: the v1-only lines read n/a" \
-		"$(field /proc/kscope/$p/memcg memsw_usage) $(field /proc/kscope/$p/memcg memsw_max) $(field /proc/kscope/$p/memcg soft_limit)" \
+		"$(field "$(kdir "$p")"/memcg memsw_usage) $(field "$(kdir "$p")"/memcg memsw_max) $(field "$(kdir "$p")"/memcg soft_limit)" \
 		"n/a n/a n/a"
 	if mount -t cgroup -o memory none $V1 2>/dev/null; then
 		not_ok "no v1 controller: the kernel refuses a v1 memory mount"
@@ -71,11 +71,11 @@ in_cgroup $G "$KTEST" alloc 4096 2 > /dev/null &
 ap=$!
 wait_state $ap T || not_ok "the allocator stopped after its first step"
 echo $ap > /proc/kscope/watch
-K=/proc/kscope/$ap
+K=$(kdir $ap)
 
 check_eq "hierarchy v1, v1 built, not root" \
-	"$(field $K/memcg hierarchy) $(field $K/memcg v1) $(field $K/memcg root)" "v1 built no"
-check_eq "path is the task's v1 memory cgroup" "$(field $K/memcg path)" "/kt05"
+	"$(field "$K"/memcg hierarchy) $(field "$K"/memcg v1) $(field "$K"/memcg root)" "v1 built no"
+check_eq "path is the task's v1 memory cgroup" "$(field "$K"/memcg path)" "/kt05"
 
 # v1 prints an unlimited counter as PAGE_COUNTER_MAX pages in bytes;
 # kscope says "max"
@@ -86,7 +86,7 @@ v1val() {
 
 step=1
 while :; do
-	same_moment $G/memory.usage_in_bytes $K/memcg /tmp/m05 ||
+	same_moment $G/memory.usage_in_bytes "$K"/memcg /tmp/m05 ||
 		not_ok "step $step: memory.usage_in_bytes held still"
 	check_eq "step $step: usage equals memory.usage_in_bytes" \
 		"$(field /tmp/m05.k usage)" "$(cat /tmp/m05.cg)"
@@ -94,23 +94,23 @@ while :; do
 		"$(v1val "$(field /tmp/m05.k max)") $(v1val "$(field /tmp/m05.k soft_limit)")" \
 		"$(cat $G/memory.limit_in_bytes) $(cat $G/memory.soft_limit_in_bytes)"
 	if [ -f $G/memory.memsw.usage_in_bytes ]; then
-		same_moment $G/memory.memsw.usage_in_bytes $K/memcg /tmp/w05
+		same_moment $G/memory.memsw.usage_in_bytes "$K"/memcg /tmp/w05
 		check_eq "step $step: memsw_usage, memsw_max equal memory.memsw.usage_in_bytes, limit_in_bytes" \
 			"$(field /tmp/w05.k memsw_usage) $(v1val "$(field /tmp/w05.k memsw_max)")" \
 			"$(cat /tmp/w05.cg) $(cat $G/memory.memsw.limit_in_bytes)"
 	else
 		skip "step $step: memsw against memory.memsw.*" "no swap accounting"
 	fi
-	same_moment $G/memory.kmem.usage_in_bytes $K/memcg /tmp/k05
+	same_moment $G/memory.kmem.usage_in_bytes "$K"/memcg /tmp/k05
 	check_eq "step $step: stat.kernel equals memory.kmem.usage_in_bytes" \
 		"$(field /tmp/k05.k stat.kernel)" "$(cat /tmp/k05.cg)"
-	same_moment $G/memory.kmem.tcp.usage_in_bytes $K/memcg /tmp/t05
+	same_moment $G/memory.kmem.tcp.usage_in_bytes "$K"/memcg /tmp/t05
 	check_eq "step $step: stat.sock equals memory.kmem.tcp.usage_in_bytes" \
 		"$(field /tmp/t05.k stat.sock)" "$(cat /tmp/t05.cg)"
 
 	# v1's memory.stat: total_NAME is hierarchical and flushed, as
 	# kscope's; its names differ from v2's
-	same_moment $G/memory.stat $K/memcg /tmp/s05
+	same_moment $G/memory.stat "$K"/memcg /tmp/s05
 	awk 'BEGIN {
 		m["anon"] = "rss"; m["file"] = "cache"; m["shmem"] = "shmem"
 		m["file_mapped"] = "mapped_file"; m["file_dirty"] = "dirty"

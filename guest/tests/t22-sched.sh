@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
 #
-# /proc/kscope/<pid>/sched against /proc/<pid>/sched, field by field,
+# /proc/kscope/w<id>/sched against /proc/<pid>/sched, field by field,
 # for tasks that cannot change between the two reads (asleep, stopped),
 # with schedstats on and off; and the state file's on_rq, on_cpu, cpu
 # and time in state against /proc/<pid>/stat and /proc/uptime.
@@ -68,10 +68,11 @@ compare() {
 # reads agree (the task held still meanwhile), then compare
 sandwich() {
 	_try=0
+	_d=$(kdir "$1")
 	while :; do
-		cat /proc/kscope/"$1"/sched > /tmp/ks1."$2"
+		cat "$_d"/sched > /tmp/ks1."$2"
 		cat /proc/"$1"/sched > /tmp/ps."$2"
-		cat /proc/kscope/"$1"/sched > /tmp/ks2."$2"
+		cat "$_d"/sched > /tmp/ks2."$2"
 		cmp -s /tmp/ks1."$2" /tmp/ks2."$2" && break
 		_try=$((_try + 1))
 		[ $_try -ge 5 ] && diag "$2: the task kept changing" && break
@@ -120,14 +121,14 @@ check_eq "wait_share_pct is wait_sum / (wait_sum + runtime)" \
 	"$((share / 100)).$(printf %02d $((share % 100)))"
 
 # time in state: ktest stamped the time, then went to sleep
-age=$(field /proc/kscope/$sp/state in_state_ns)
+age=$(field "$(kdir "$sp")"/state in_state_ns)
 check_eq "sleeping task: in_state is measured from sleep_start" \
 	"$(echo "$age" | awk '{ print $2 }')" "(sleep_start)"
 check_age "sleeping task: in_state since its stamp" "$(stamp_ms /tmp/st)" \
-	field /proc/kscope/$sp/state in_state_ns
-st=/proc/kscope/$sp/state
+	field "$(kdir "$sp")"/state in_state_ns
+st=$(kdir $sp)/state
 check_eq "sleeping task: on_rq 0, on_cpu 0, cpu as /proc/<pid>/stat field 39" \
-	"$(field $st on_rq) $(field $st on_cpu) $(field $st cpu)" \
+	"$(field "$st" on_rq) $(field "$st" on_cpu) $(field "$st" cpu)" \
 	"0 0 $(sed 's/.*) //' /proc/$sp/stat | cut -d' ' -f37)"
 check_eq "a reader's own state: R, on_rq 1, on_cpu 1, in_state from its slice" \
 	"$(awk '/^state:|^on_rq:|^on_cpu:/ { printf "%s ", $2 } /^in_state_ns:/ { print $3 }' /proc/kscope/self/state)" \
@@ -142,9 +143,9 @@ child=$(cat /tmp/vchild)
 echo $vp > /proc/kscope/watch
 if [ -n "$child" ]; then
 	check_eq "D task: in_state is measured from block_start" \
-		"$(field /proc/kscope/$vp/state in_state_ns | awk '{ print $2 }')" "(block_start)"
+		"$(field "$(kdir "$vp")"/state in_state_ns | awk '{ print $2 }')" "(block_start)"
 	check_age "D task: blocked since its vfork child started" "$(start_ms "$child")" \
-		field /proc/kscope/$vp/state in_state_ns
+		field "$(kdir "$vp")"/state in_state_ns
 else
 	not_ok "D task: no vfork child of $vp found in /proc"
 fi
@@ -159,7 +160,7 @@ sandwich $sp stopped
 check_eq "stopped task: every field equals /proc/<pid>/sched" \
 	"$(grep -v '^compared' /tmp/cmp.stopped)" ""
 check_eq "stopped task: time in state unknown, and says why" \
-	"$(field /proc/kscope/$sp/state in_state_ns)" "unknown (not recorded for this state)"
+	"$(field "$(kdir "$sp")"/state in_state_ns)" "unknown (not recorded for this state)"
 kill -9 $sp
 wait $sp 2>/dev/null
 
@@ -184,7 +185,7 @@ check_eq "schedstats off: no field /proc shows is called unavailable" "$hidden" 
 nun=$(grep -c ': unavailable$' /tmp/ks1.off)
 check "schedstats off: the schedstats block reads unavailable ($nun fields)" [ "$nun" -ge 28 ]
 check_eq "schedstats off: time asleep is unknown, and says why" \
-	"$(field /proc/kscope/$sp/state in_state_ns)" "unknown (schedstats off)"
+	"$(field "$(kdir "$sp")"/state in_state_ns)" "unknown (schedstats off)"
 
 echo "$ss_saved" > $SS
 kill $sp

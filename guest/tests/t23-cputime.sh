@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
 #
-# /proc/kscope/<pid>/cputime against /proc/<pid>/stat fields 14-17 and
+# /proc/kscope/w<id>/cputime against /proc/<pid>/stat fields 14-17 and
 # 43-44 (utime, stime, cutime, cstime, guest_time, cguest_time, USER_HZ
 # ticks) and /proc/<pid>/schedstat (runtime, ns), for thread groups
 # whose times cannot change: stopped, and exited but not reaped.
@@ -50,7 +50,7 @@ compare_group() {
 	_p=$1
 	echo "$_p" > /proc/kscope/watch
 	_want="$(statf /proc/"$_p"/stat 14 15 16 17 43 44)"
-	cat /proc/kscope/"$_p"/cputime > /tmp/kc."$2"
+	cat "$(kdir "$_p")"/cputime > /tmp/kc."$2"
 	check_eq "$2: group times equal /proc/$_p/stat fields 14-17, 43-44" \
 		"$(kticks /tmp/kc."$2" group)" "$_want"
 	_rt=$(($(field /tmp/kc."$2" group.sum_exec_runtime_ns) / 10000000))
@@ -63,7 +63,7 @@ compare_group() {
 		_t=${_t##*/}
 		echo "$_t" > /proc/kscope/watch
 		_want="$(statf /proc/"$_p"/task/"$_t"/stat 14 15 16 17 43 44)"
-		cat /proc/kscope/"$_t"/cputime > /tmp/kt."$2"
+		cat "$(kdir "$_t")"/cputime > /tmp/kt."$2"
 		_got="$(kticks /tmp/kt."$2" thread)"
 		[ "$_got" = "$_want" ] || _bad="$_bad tid $_t: kscope '$_got' /proc '$_want';"
 		_rt=$(cut -d' ' -f1 /proc/"$_p"/task/"$_t"/schedstat)
@@ -91,7 +91,7 @@ sh -c 'i=0; while [ $i -lt 30000 ]; do i=$((i + 1)); : > /dev/null; done; kill -
 tp=$!
 wait_for stopped_by_status $tp
 echo $tp > /proc/kscope/watch
-cat /proc/kscope/$tp/cputime > /tmp/kc.single
+cat "$(kdir "$tp")"/cputime > /tmp/kc.single
 check_eq "single thread: kscope's split of the group equals the kernel's of the thread" \
 	"$(kticks /tmp/kc.single group | cut -d' ' -f1,2)" \
 	"$(statf /proc/$tp/task/$tp/stat 14 15)"

@@ -74,7 +74,7 @@ wait "$victim" 2>/dev/null
 wait_for sh -c "[ ! -e /proc/$victim ]"
 check "all/sched leaves out pid $victim once it is reaped" \
 	sh -c "! grep -qx 'pid: $victim' $A/sched"
-check "watch still lists it, not alive" grep -Eq "^ *$victim +no " /proc/kscope/watch
+check "watch still lists it, not alive" grep -Eq "^ *$victim +w[0-9]+ +no " /proc/kscope/watch
 
 # small reads return the same blocks as one large read
 check_eq "all/cg_list read 7 bytes at a time: the same pids" \

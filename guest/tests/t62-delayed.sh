@@ -75,10 +75,11 @@ kscope_counts() {
 # retries, and each retry says what differed.
 snap() {
 	_try=0
+	_sd=$(kdir "$sp")
 	while :; do
 		cat $DBG > /tmp/dl.d1."$1"
 		cat /proc/kscope/loadavg > /tmp/dl.la."$1"
-		cat /proc/kscope/"$sp"/state > /tmp/dl.st."$1"
+		cat "$_sd"/state > /tmp/dl.st."$1"
 		kline "$sp" > /tmp/dl.t."$1"
 		cat $DBG > /tmp/dl.d2."$1"
 		sdbg /tmp/dl.d1."$1" > /tmp/dl.k1."$1"

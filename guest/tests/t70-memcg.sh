@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
 #
-# /proc/kscope/<pid>/memcg and lru against the cgroup v2 files of the
+# /proc/kscope/w<id>/memcg and lru against the cgroup v2 files of the
 # task's cgroup, read in the same moment: a process in a cgroup with
 # memory.max and memory.high allocates 4 MiB at a time and stops after
 # each step. usage equals memory.current exactly (the same page
@@ -44,7 +44,7 @@ in_cgroup $G "$KTEST" alloc $STEP_KB $STEPS > /dev/null &
 ap=$!
 wait_state $ap T || not_ok "the allocator stopped after its first step"
 echo $ap > /proc/kscope/watch
-K=/proc/kscope/$ap
+K=$(kdir $ap)
 
 # limits KFILE: "name kscope cgroup" for every limit, one per line
 limits() {
@@ -98,27 +98,27 @@ while :; do
 	tag="step $step"
 	[ $step -gt $((STEPS / 2)) ] && [ -n "${lru_gen_saved:-}" ] && tag="$tag (MGLRU on)"
 
-	same_moment $G/memory.current $K/memcg /tmp/m70 || not_ok "$tag: memory.current held still"
+	same_moment $G/memory.current "$K"/memcg /tmp/m70 || not_ok "$tag: memory.current held still"
 	check_eq "$tag: usage equals memory.current" \
 		"$(field /tmp/m70.k usage)" "$(cat /tmp/m70.cg)"
 	limits /tmp/m70.k > /tmp/lim70
 	check_eq "$tag: limits equal memory.min, low, high, max, swap.max" \
 		"$(awk '$2 != $3' /tmp/lim70)" ""
-	same_moment $G/memory.events $K/memcg /tmp/e70
+	same_moment $G/memory.events "$K"/memcg /tmp/e70
 	check_eq "$tag: events equal memory.events" \
 		"$(awk '{ print "events." $1 ": " $2 }' /tmp/e70.cg)" \
 		"$(grep '^events\.' /tmp/e70.k)"
 
 	if [ "$nodestats" != yes ]; then
 		check_eq "$tag: no per-node statistics: no stat.* from them is a number" \
-			"$(awk '/^stat\./ && $1 != "stat.kernel:" && $1 != "stat.sock:" && $2 != "unavailable" { print }' $K/memcg)" ""
+			"$(awk '/^stat\./ && $1 != "stat.kernel:" && $1 != "stat.sock:" && $2 != "unavailable" { print }' "$K"/memcg)" ""
 		check_eq "$tag: no per-node statistics: the LRU lists say why" \
-			"$(field $K/lru lists)" \
+			"$(field "$K"/lru lists)" \
 			"unavailable (per-node memcg statistics are private to this kernel)"
 		check_eq "$tag: no per-node statistics: no LRU table" \
-			"$(grep -c '^bytes\|^pages' $K/lru)" 0
+			"$(grep -c '^bytes\|^pages' "$K"/lru)" 0
 	else
-		same_moment $G/memory.stat $K/memcg /tmp/s70
+		same_moment $G/memory.stat "$K"/memcg /tmp/s70
 		stat_diff /tmp/s70.k /tmp/s70.cg > /tmp/sd70
 		check_eq "$tag: stat.* equal memory.stat ($(tail -n1 /tmp/sd70))" \
 			"$(sed '$d' /tmp/sd70)" ""
@@ -132,7 +132,7 @@ while :; do
 		while :; do
 			cat $G/memory.stat > /tmp/l70.s1
 			cat $G/memory.numa_stat > /tmp/l70.n1
-			cat $K/lru > /tmp/l70.k
+			cat "$K"/lru > /tmp/l70.k
 			cat $G/memory.numa_stat > /tmp/l70.n2
 			cat $G/memory.stat > /tmp/l70.s2
 			cmp -s /tmp/l70.s1 /tmp/l70.s2 && cmp -s /tmp/l70.n1 /tmp/l70.n2 && break
@@ -159,14 +159,14 @@ while :; do
 done
 
 # the v2 line: an earlier test may have left a v1 hierarchy behind
-check_eq "path equals /proc/$ap/cgroup's v2 line" "0::$(field $K/memcg path)" \
+check_eq "path equals /proc/$ap/cgroup's v2 line" "0::$(field "$K"/memcg path)" \
 	"$(grep '^0::' /proc/$ap/cgroup)"
-check_eq "hierarchy is v2, not root" "$(field $K/memcg hierarchy) $(field $K/memcg root)" "v2 no"
-check_eq "the counters are said to be approximate" "$(field $K/lru stats)" \
+check_eq "hierarchy is v2, not root" "$(field "$K"/memcg hierarchy) $(field "$K"/memcg root)" "v2 no"
+check_eq "the counters are said to be approximate" "$(field "$K"/lru stats)" \
 	"approximate, last flushed by the kernel"
 # v1 is there or not as the kernel was built (t05 mounts it)
 check "v1 says whether this kernel has the v1 controller" \
-	grep -qx 'v1: built\|v1: not built (CONFIG_MEMCG_V1=n): no v1 hierarchy' $K/memcg
+	grep -qx 'v1: built\|v1: not built (CONFIG_MEMCG_V1=n): no v1 hierarchy' "$K"/memcg
 
 # the root cgroup: the kernel charges nothing to it
 check_eq "self/ in the root cgroup: root yes, path /" \
@@ -188,9 +188,9 @@ wait_for grep -q "$lp" "$long"/cgroup.procs
 echo $lp > /proc/kscope/watch
 cgline=$(grep '^0::' /proc/$lp/cgroup)
 check "a ${#cgline}-byte cgroup path: memcg's path equals /proc/$lp/cgroup's" \
-	[ "0::$(field /proc/kscope/$lp/memcg path)" = "$cgline" -a ${#cgline} -gt 180 ]
+	[ "0::$(field "$(kdir "$lp")"/memcg path)" = "$cgline" -a ${#cgline} -gt 180 ]
 check_eq "and cg_list's v2 line too" \
-	"$(grep '^cgroup: 0::' /proc/kscope/$lp/cg_list | cut -d' ' -f2-)" "$cgline"
+	"$(grep '^cgroup: 0::' "$(kdir "$lp")"/cg_list | cut -d' ' -f2-)" "$cgline"
 kill -9 $lp
 wait $lp 2>/dev/null
 while [ "$long" != $G ]; do

@@ -59,7 +59,7 @@ oom0=$(ev oom)
 check_eq "alloc 16M over memory.max: ENOMEM" "$(charge 'alloc 16M')" ENOMEM
 check "memory.events max rose ($max0 -> $(ev max))" [ "$(ev max)" -gt "$max0" ]
 check_eq "no OOM without 'oom'" "$(ev oom)" "$oom0"
-same_moment $C/memory.events /proc/kscope/$w/memcg /tmp/e72
+same_moment $C/memory.events "$(kdir "$w")"/memcg /tmp/e72
 check_eq "kscope's events equal memory.events" \
 	"$(awk '{ print "events." $1 ": " $2 }' /tmp/e72.cg)" "$(grep '^events\.' /tmp/e72.k)"
 check_eq "the failed charge held nothing more" "$(field $INJ held_bytes)" $((4 << 20))
@@ -117,7 +117,7 @@ dmesg > /tmp/oom72
 check_eq "the log has one stack trace per OOM report, and nothing else wrong" \
 	"$(grep -c 'Call Trace:' /tmp/oom72) $(grep -cE 'BUG:|WARNING:|Oops|UBSAN:|suspicious RCU|locking' /tmp/oom72)" \
 	"$(grep -c 'invoked oom-killer' /tmp/oom72) 0"
-same_moment $C/memory.events /proc/kscope/$w/memcg /tmp/o72
+same_moment $C/memory.events "$(kdir "$w")"/memcg /tmp/o72
 check_eq "kscope's events equal memory.events after the OOM kill" \
 	"$(awk '{ print "events." $1 ": " $2 }' /tmp/o72.cg)" "$(grep '^events\.' /tmp/o72.k)"
 

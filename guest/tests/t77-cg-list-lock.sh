@@ -62,7 +62,7 @@ done
 check "$N threads started in $(($(date +%s) - start)) s" grep -q "ready $N" $W
 echo "$pid" > $P/watch
 truth=$(wc -l < $G/cgroup.threads)
-cat $P/"$pid"/cg_list > $W.k
+cat "$(kdir "$pid")"/cg_list > $W.k
 truth2=$(wc -l < $G/cgroup.threads)
 check_eq "cgroup.threads holds $N + 1 threads" "$truth $truth2" "$((N + 1)) $((N + 1))"
 check_eq "nr_tasks as cgroup.threads" "$(field $W.k nr_tasks)" "$truth"

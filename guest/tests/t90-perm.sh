@@ -30,6 +30,9 @@ wait_state $sleeper D
 sleep 100000 &
 root_task=$!
 echo "$sleeper $root_task" > $P/watch
+# the root task's directory, by its name under /proc/kscope (wID)
+rd=$(kdir $root_task)
+rd=${rd##*/}
 wait_for grep -Eq "^ +$sleeper " $P/hung
 
 # the writable files are exactly the control files this test knows
@@ -103,8 +106,8 @@ check "uid $NOBODY sees the D task in hung, without it" \
 for f in state:stat sched:sched cputime:stat cg_list:cgroup memcg:cgroup lru:cgroup; do
 	k=${f%%:*}
 	p=${f#*:}
-	[ -e $P/$root_task/"$k" ] || continue
-	a=$(as_nobody cat $P/$root_task/"$k" > /dev/null 2>&1 && echo yes || echo no)
+	[ -e $P/"$rd"/"$k" ] || continue
+	a=$(as_nobody cat $P/"$rd"/"$k" > /dev/null 2>&1 && echo yes || echo no)
 	b=$(as_nobody cat /proc/$root_task/"$p" > /dev/null 2>&1 && echo yes || echo no)
 	check_eq "$k of a root task read by uid $NOBODY as /proc/PID/$p is ($b)" "$a" "$b"
 done
@@ -117,7 +120,7 @@ mkdir -p /tmp/p2 /tmp/p1 /tmp/pg
 mount -t proc -o hidepid=invisible proc /tmp/p2
 mount -t proc -o hidepid=noaccess proc /tmp/p1
 mount -t proc -o hidepid=invisible,gid=$NOBODY proc /tmp/pg
-wait_for [ -d /proc/kscope/$root_task ]
+wait_for [ -d /proc/kscope/"$rd" ]
 # readable FILE: "yes", or why uid 65534 cannot read FILE (the errno's text)
 readable() {
 	_e=$(as_nobody cat "$1" 2>&1 > /dev/null) && echo yes || echo "${_e##*: }"
@@ -147,9 +150,9 @@ for m in /proc /tmp/p2 /tmp/p1 /tmp/pg; do
 	listed $m $sleeper "root's D task" hung loadavg
 	truth=$(readable $m/$root_task/stat)
 	for f in state sched cputime cg_list memcg lru; do
-		[ -e $m/kscope/$root_task/$f ] || continue
+		[ -e $m/kscope/"$rd"/$f ] || continue
 		check_eq "$m: $f of a root task read by uid $NOBODY as $m/PID/stat is ($truth)" \
-			"$(readable $m/kscope/$root_task/$f)" "$truth"
+			"$(readable $m/kscope/"$rd"/$f)" "$truth"
 	done
 	for f in state sched cputime cg_list memcg lru; do
 		check_eq "$m: all/$f has a root task's block for uid $NOBODY as $m/PID/stat is readable ($truth)" \
@@ -172,23 +175,35 @@ for m in /proc /tmp/p2 /tmp/p1 /tmp/pg; do
 		sh -c "awk -v p=$root_task '\$1 == p { f = 1 } END { exit !f }' $m/kscope/tasks"
 done
 echo $own > $P/watch
+od=$(kdir $own)
+od=${od##*/}
 if [ "$ptrace" = yes ]; then
 	check "/tmp/p2: all/state shows uid $NOBODY its own task" sees_all /tmp/p2 state $own
-	hidden=$(as_nobody cat /tmp/p2/kscope/$own/cg_list | sed -n 's/^hidden: //p')
-	listed=$(as_nobody cat /tmp/p2/kscope/$own/cg_list | awk '/^ +PID COMM/ { l = 1; next } l && /^ *[0-9]/ { print $1 }' | tr '\n' ' ')
+	hidden=$(as_nobody cat /tmp/p2/kscope/"$od"/cg_list | sed -n 's/^hidden: //p')
+	listed=$(as_nobody cat /tmp/p2/kscope/"$od"/cg_list | awk '/^ +PID COMM/ { l = 1; next } l && /^ *[0-9]/ { print $1 }' | tr '\n' ' ')
 	mine=$own
 else
 	check_eq "/tmp/p2: without ptrace_may_access, all/state has no block of uid $NOBODY's other task" \
 		"$(sees_all /tmp/p2 state $own && echo yes || echo no)" no
 	check_eq "/tmp/p2: and its cg_list reads ENOENT, as for a task /tmp/p2 hides" \
-		"$(readable /tmp/p2/kscope/$own/cg_list)" "No such file or directory"
+		"$(readable /tmp/p2/kscope/"$od"/cg_list)" "No such file or directory"
 	# the reader's own cg_list (watched, so that its directory exists):
 	# its own thread group, nothing else
 	rm -f /tmp/t90-self
 	# shellcheck disable=SC2016 # the reader's own $$
+	# The shell reads watch itself: without ptrace_may_access, watch
+	# lists it only to its own thread group (an awk would not see it)
 	as_nobody sh -c 'echo $$ > /tmp/t90-self.new && mv /tmp/t90-self.new /tmp/t90-self
-		while [ ! -e /tmp/p2/kscope/$$/cg_list ]; do sleep 0.1; done
-		exec cat /tmp/p2/kscope/$$/cg_list' > /tmp/t90-self.out &
+		d=
+		n=0
+		while [ -z "$d" ] && [ $n -lt 600 ]; do
+			sleep 0.1
+			n=$((n + 1))
+			while read -r p w rest; do
+				[ "$p" = $$ ] && d=$w
+			done < /tmp/p2/kscope/watch
+		done
+		exec cat /tmp/p2/kscope/"${d:-unlisted}"/cg_list' > /tmp/t90-self.out &
 	wait_for [ -s /tmp/t90-self ]
 	mine=$(cat /tmp/t90-self)
 	echo "$mine" > $P/watch

@@ -37,6 +37,8 @@ max_ms=0
 for i in $(seq "$N"); do
 	kscope_load || { not_ok "insmod in cycle $i"; break; }
 	echo $$ > $P/watch
+	mine=$(kdir $$)
+	mine=${mine#"$P"/}
 	echo "threshold_ms=0 period_ms=20" > $P/hung
 	if [ -e $P/netfilter/rules ]; then
 		echo "proto=udp dport=5555 action=count" > $P/netfilter/rules
@@ -48,7 +50,7 @@ for i in $(seq "$N"); do
 	rm -f $out/go
 	hp=
 	first=$held
-	for f in tasks hung loadavg $$/state $$/sched all/sched netfilter/rules; do
+	for f in tasks hung loadavg "$mine"/state "$mine"/sched all/sched netfilter/rules; do
 		[ -e $P/"$f" ] || continue
 		"$KTEST" hold $P/"$f" $out/go > $out/hold.$held &
 		hp="$hp $!"

@@ -7,11 +7,12 @@
 # and with hidepid=invisible. Each reads every readable file of
 # /proc/kscope, the watched pids' directories and all/ included, and
 # lists its /proc. Host tasks carry a marker in their names and cgroup
-# (hostmark*): inside a namespace no file may show a marker, a pid that
-# reader's /proc does not list, or host init through /proc/kscope/1/;
-# the task of the namespace that root watched is shown with its pid in
-# the namespace. In the initial namespaces the markers are seen (the
-# search works).
+# (hostmark*): inside a namespace no file may show a marker or a pid
+# that reader's /proc does not list, no name under /proc/kscope may be
+# such a pid, and the directories of watched host tasks (host init's
+# included) read ENOENT; the task of the namespace that root watched is
+# shown with its pid in the namespace. In the initial namespaces the
+# markers are seen (the search works).
 . ./lib.sh
 
 P=/proc/kscope
@@ -61,8 +62,9 @@ find /proc/kscope -type f -perm -004 ! -path '*/inject/*' | sort > "$out.files"
 		echo "== $f"
 		{ while IFS= read -r l; do echo "$l"; done < "$f"; } 2>&1
 	done < "$out.files"
-	echo "== host init state"
-	{ while IFS= read -r l; do echo "$l"; done < /proc/kscope/1/state; } 2>&1
+	echo "== names"
+	ls /proc/kscope | tr '\n' ' '
+	echo
 	echo "== pids"
 	ls /proc | grep -E '^[0-9]+$' | sort -n | tr '\n' ' '
 	echo
@@ -103,6 +105,12 @@ scenario() {
 	echo "$_inner" > "$_o.innerpid"
 	echo "$_host" > "$_o.hostpid"
 	echo "1 $host_sleeper $_host" > $P/watch
+	# the directories of the watched tasks: host init, the host's
+	# sleeper and the namespace's task
+	for _p in 1 $host_sleeper $_host; do
+		_d=$(kdir "$_p")
+		echo "$_p ${_d##*/}"
+	done > "$_o.dirs"
 	: > "$_o.go"
 	wait $_pid
 	echo "-$_host" > $P/watch
@@ -139,8 +147,8 @@ for who in 0 $NOBODY; do
 		check_eq "$name: no file shows a host task's name or cgroup (hostmark)" \
 			"$(grep -c hostmark "$o")" 0
 		pids=" $(sed -n '/^== pids$/{n;p;}' "$o")"
-		sed -n '/^== host init state$/,/^== pids$/p' "$o" > "$o.init"
-		sed '/^== host init state$/,$d' "$o" > "$o.files-read"
+		names=$(sed -n '/^== names$/{n;p;}' "$o")
+		sed '/^== names$/,$d' "$o" > "$o.files-read"
 		bad=""
 		for n in $(numbers "$o"); do
 			case "$pids" in
@@ -153,16 +161,23 @@ for who in 0 $NOBODY; do
 			awk -v n="$n" '/^== / { f = $2 } $1 == n || $2 == n || $0 == "pid: " n { print f ": " $0 }' "$o" | head -3 |
 				while read -r l; do diag "$l"; done
 		done
-		check "$name: /proc/kscope/1/state is not host init's (ENOENT)" \
-			grep -Eq "can't open '?/proc/kscope/1/state'?: [Nn]o such file" "$o.init"
+		bad=""
+		for n in $names; do
+			case "$n" in
+			*[!0-9]*) ;;
+			*) case "$pids" in *" $n "*) ;; *) bad="$bad $n" ;; esac ;;
+			esac
+		done
+		check_eq "$name: no name under /proc/kscope is a pid its /proc does not list" "$bad" ""
 		inner=$(cat "$o.innerpid")
 		hostpid=$(cat "$o.hostpid")
+		hostdir=$(awk -v p="$hostpid" '$1 == p { print $2 }' "$o.dirs")
 		if [ "$ptrace" = yes ] || [ "$who" = 0 ] || [ "$mode" = plain ]; then
 			# shellcheck disable=SC2016 # awk's $
 			check "$name: the watched task of the namespace is in watch as pid $inner" \
-				awk -v p="$inner" '/^== / { f = $2; next } f ~ /\/watch$/ && $1 == p && $3 == "sleep" { x = 1 } END { exit !x }' "$o"
-			check "$name: its state in /proc/kscope/$hostpid/ and all/ says pid: $inner" \
-				sh -c "[ \$(sed -n '\\#^== /proc/kscope/$hostpid/state\$#,/^== /p' $o | grep -cx 'pid: $inner') = 1 ] &&
+				awk -v p="$inner" '/^== / { f = $2; next } f ~ /\/watch$/ && $1 == p && $4 == "sleep" { x = 1 } END { exit !x }' "$o"
+			check "$name: its state in /proc/kscope/$hostdir/ and all/ says pid: $inner" \
+				sh -c "[ \$(sed -n '\\#^== /proc/kscope/$hostdir/state\$#,/^== /p' $o | grep -cx 'pid: $inner') = 1 ] &&
 				       [ \$(sed -n '\\#^== /proc/kscope/all/state\$#,/^== /p' $o | grep -cx 'pid: $inner') = 1 ]"
 		else
 			# without ptrace_may_access() (Documentation/permissions.rst): the
@@ -172,15 +187,16 @@ for who in 0 $NOBODY; do
 				sh -c "echo '$pids ' | grep -q ' $inner '"
 			check_eq "$name: without ptrace_may_access, no file shows the sleep (pid $inner)" \
 				"$(numbers "$o" | grep -cx "$inner")" 0
-			check "$name: and /proc/kscope/$hostpid/state reads ENOENT" \
-				grep -Eq "can't open '?/proc/kscope/$hostpid/state'?: [Nn]o such file" "$o"
+			check "$name: and /proc/kscope/$hostdir/state reads ENOENT" \
+				grep -Eq "can't open '?/proc/kscope/$hostdir/state'?: [Nn]o such file" "$o"
 			# shellcheck disable=SC2016 # awk's $
 			check_eq "$name: tasks lists exactly the reader's own thread group (pid $(cat "$o.self"))" \
 				"$(awk '/^== / { f = $2; next } f ~ /\/kscope\/tasks$/ && $1 ~ /^[0-9]+$/ && NF >= 3 { print $1 }' "$o" | tr '\n' ' ')" \
 				"$(cat "$o.self") "
 		fi
-		for d in 1 $host_sleeper; do
-			check_eq "$name: every file of host task $d's directory reads ENOENT" \
+		for p in 1 $host_sleeper; do
+			d=$(awk -v p="$p" '$1 == p { print $2 }' "$o.dirs")
+			check_eq "$name: every file of host task $p's directory ($d) reads ENOENT" \
 				"$(grep -Ec "can't open '?/proc/kscope/$d/[^:']*'?: [Nn]o such file" "$o.files-read")" \
 				"$(ls "$P/$d" | wc -l)"
 		done
