@@ -6,6 +6,7 @@
 #ifndef _KSCOPE_CG_LIST_H
 #define _KSCOPE_CG_LIST_H
 
+#include <linux/proc_fs.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 
@@ -15,10 +16,16 @@ struct cgroup;
 struct pid_namespace;
 
 #ifdef CONFIG_CGROUPS
+int kscope_cg_list_init(struct proc_dir_entry *root);
 int kscope_task_cg_list_show(struct seq_file *m, struct pid_namespace *ns,
 			     struct task_struct *task);
 void kscope_cgroup_path_show(struct seq_file *m, struct cgroup *cgrp);
 #else
+static inline int kscope_cg_list_init(struct proc_dir_entry *root)
+{
+	return 0;
+}
+
 /*
  * Without cgroups there is no memcg either. Every per-task file starts
  * with the pid, which all/ relies on; the rest says why it is missing,

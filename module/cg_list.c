@@ -17,7 +17,6 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/nsproxy.h>
-#include <linux/once.h>
 #include <linux/pid.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
@@ -47,6 +46,22 @@
 #define KSCOPE_CSET_TRIES	3
 
 static siphash_key_t kscope_cset_key;
+
+/**
+ * kscope_cg_list_init() - choose the key that hashes css_set ids
+ * @root: /proc/kscope (unused)
+ *
+ * At load, not at the first read: get_random_once() would take a
+ * reference on the module until a work item runs, and an rmmod in
+ * between would be refused with EAGAIN.
+ *
+ * Return: 0.
+ */
+int kscope_cg_list_init(struct proc_dir_entry *root)
+{
+	get_random_bytes(&kscope_cset_key, sizeof(kscope_cset_key));
+	return 0;
+}
 
 /**
  * struct kscope_cset_pin - the members of a css_set, each referenced
@@ -81,8 +96,8 @@ static void kscope_cset_unpin(struct kscope_cset_pin *pin, int nr)
  * @task: the task
  * @pin: output
  * @id: output, the css_set's id: its address, hashed with a key chosen
- *      at random once per load, so equal ids mean the same css_set and
- *      no reader learns a kernel address
+ *      at random at load, so equal ids mean the same css_set and no
+ *      reader learns a kernel address
  * @refs: output, the css_set's reference count
  * @nr_tasks: output, the kernel's count of tasks in it
  *
@@ -99,7 +114,6 @@ static int kscope_cset_pin(struct task_struct *task,
 {
 	unsigned int tries;
 
-	get_random_once(&kscope_cset_key, sizeof(kscope_cset_key));
 	for (tries = 0; tries < KSCOPE_CSET_TRIES; tries++) {
 		struct css_set *cset;
 		int i;

@@ -16,6 +16,7 @@
 
 #include "kscope.h"
 #include "kscope_compat.h"
+#include "cg_list.h"
 #include "cpustat.h"
 #include "hung.h"
 #include "inject.h"
@@ -125,7 +126,8 @@ static const struct kscope_file kscope_files[] = {
  * @init: called at load, after /proc/kscope/ exists and before the
  *        top-level files do
  * @exit: called at unload, after the top-level files are gone, so that
- *        no open of them can reach a part that is going away
+ *        no open of them can reach a part that is going away; NULL for
+ *        a part with nothing to tear down
  */
 struct kscope_part {
 	const char *name;
@@ -135,6 +137,7 @@ struct kscope_part {
 
 static const struct kscope_part kscope_parts[] = {
 	{ "sym", kscope_sym_init, kscope_sym_exit },
+	{ "cg_list", kscope_cg_list_init, NULL },
 	{ "watch", kscope_watch_init, kscope_watch_exit },
 	{ "inject", kscope_inject_init, kscope_inject_exit },
 	{ "hung", kscope_hung_init, kscope_hung_exit },
@@ -147,7 +150,8 @@ static struct proc_dir_entry *kscope_entries[ARRAY_SIZE(kscope_files)];
 static void kscope_parts_exit(unsigned int n)
 {
 	while (n--)
-		kscope_parts[n].exit();
+		if (kscope_parts[n].exit)
+			kscope_parts[n].exit();
 }
 
 static void kscope_files_remove(unsigned int n)

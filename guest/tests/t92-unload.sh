@@ -27,7 +27,26 @@ flood=$!
 reader=$!
 renice -n 19 -p $flood $reader > /dev/null
 
+# kscope takes no reference on itself, and nothing it calls may take
+# one either, or an rmmod in that window is refused with EAGAIN (as
+# get_random_once() did, until its work item ran). The kernel's
+# module_get events for kscope, traced from each insmod to its rmmod,
+# must be none; a refused rmmod shows them.
+T=/sys/kernel/tracing
+[ -d $T/events ] || mount -t tracefs nodev $T 2>/dev/null
+traced=
+if [ -w $T/events/module/module_get/filter ]; then
+	for e in module_get module_put; do
+		echo 'name == "kscope"' > $T/events/module/$e/filter
+		echo 1 > $T/events/module/$e/enable
+	done
+	echo 1 > $T/tracing_on
+	traced=1
+fi
+
 cycles=0
+gets=0
+get_sites=
 stuck=0
 refused=0
 canceled=0
@@ -35,6 +54,7 @@ eio=0
 held=0
 max_ms=0
 for i in $(seq "$N"); do
+	[ -n "$traced" ] && : > $T/trace
 	kscope_load || { not_ok "insmod in cycle $i"; break; }
 	echo $$ > $P/watch
 	mine=$(kdir $$)
@@ -79,12 +99,21 @@ for i in $(seq "$N"); do
 		# then unload it to go on, and say whether that worked
 		refused=$((refused + 1))
 		diag "cycle $i: rmmod refused: $(grep '^kscope ' /proc/modules)"
+		if [ -n "$traced" ]; then
+			diag "cycle $i: references taken and dropped since insmod ($(grep -vc '^#' $T/trace)):"
+			grep -v '^#' $T/trace | tail -n 20 | while read -r l; do diag "  $l"; done
+		fi
 		if wait_for rmmod kscope 2> /dev/null; then
 			diag "cycle $i: rmmod succeeded once retried"
 		else
 			diag "cycle $i: rmmod still refused after 60 s"
 			break
 		fi
+	fi
+	if [ -n "$traced" ]; then
+		n=$(grep -c ' module_get: ' $T/trace)
+		gets=$((gets + n))
+		[ "$n" -gt 0 ] && get_sites="$get_sites $(awk '/ module_get: / { for (f = 1; f <= NF; f++) if ($f ~ /^call_site=/) print substr($f, 11) }' $T/trace | sort -u | tr '\n' ' ')"
 	fi
 	ms=$(($(uptime_ms) - t0))
 	[ $ms -gt $max_ms ] && max_ms=$ms
@@ -96,6 +125,18 @@ for i in $(seq "$N"); do
 	[ "$(cat $out/sleeper)" = ECANCELED ] && canceled=$((canceled + 1))
 	cycles=$i
 done
+if [ -n "$traced" ]; then
+	for e in module_get module_put; do
+		echo 0 > $T/events/module/$e/enable
+		echo 0 > $T/events/module/$e/filter
+	done
+fi
+if [ -n "$traced" ]; then
+	check_eq "no reference taken on kscope while loaded (module_get events)" \
+		"$gets$get_sites" 0
+else
+	skip "no reference taken on kscope while loaded" "no module events in tracefs"
+fi
 eio=$(cat $out/hold.* | grep -c '^read EIO$')
 check_eq "$cycles load/unload cycles under load; no rmmod stuck or refused" \
 	"$cycles/$stuck/$refused" "$N/0/0"
