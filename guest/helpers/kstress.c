@@ -103,6 +103,13 @@ static void read_one(const char *path, int per_pid)
 	close(fd);
 }
 
+/* A watched pid's directory: "w" and the watch's id. */
+static int watch_dir(const char *name)
+{
+	return name[0] == 'w' && name[1] &&
+	       strspn(name + 1, "0123456789") == strlen(name + 1);
+}
+
 static void read_tree(const char *dir, int per_pid)
 {
 	DIR *d = opendir(dir);
@@ -116,7 +123,7 @@ static void read_tree(const char *dir, int per_pid)
 	}
 	while ((de = readdir(d))) {
 		int task_dir = per_pid || !strcmp(de->d_name, "self") ||
-			strspn(de->d_name, "0123456789") == strlen(de->d_name);
+			watch_dir(de->d_name);
 		struct stat st;
 
 		if (de->d_name[0] == '.')
