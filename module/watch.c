@@ -61,7 +61,7 @@ MODULE_PARM_DESC(watch, "Pids to watch from load time, comma-separated (default 
  * struct kscope_watch - a watched pid
  * @node: entry in kscope_watches, under kscope_watch_lock
  * @pid: the pid, referenced; it outlives the task and is never reused
- * @nr: the pid number as the writer saw it, which "-PID" matches
+ * @nr: the pid number as the writer saw it, the order of all/
  * @id: names @dir
  * @dir: /proc/kscope/w<id>
  */
@@ -239,6 +239,17 @@ static void kscope_watch_free(struct kscope_watch *w)
 	kfree(w);
 }
 
+/* Room for "w" and any unsigned int. */
+#define KSCOPE_WATCH_NAME_LEN	12
+
+/* kscope_watch_name() - @w's directory name, "w<id>", in @buf */
+static const char *kscope_watch_name(const struct kscope_watch *w,
+				     char buf[KSCOPE_WATCH_NAME_LEN])
+{
+	snprintf(buf, KSCOPE_WATCH_NAME_LEN, "w%u", w->id);
+	return buf;
+}
+
 /**
  * kscope_watch_mkdir() - make /proc/kscope/w<id> and its files for @w
  * @w: the watch, with its id set
@@ -247,10 +258,9 @@ static void kscope_watch_free(struct kscope_watch *w)
  */
 static int kscope_watch_mkdir(struct kscope_watch *w)
 {
-	char name[16];
+	char name[KSCOPE_WATCH_NAME_LEN];
 
-	snprintf(name, sizeof(name), "w%u", w->id);
-	w->dir = proc_mkdir_data(name, 0555, kscope_root, w);
+	w->dir = proc_mkdir_data(kscope_watch_name(w, name), 0555, kscope_root, w);
 	if (!w->dir)
 		return -ENOMEM;
 	if (kscope_task_dir_populate(w->dir)) {
@@ -447,7 +457,7 @@ static void kscope_watch_seq_stop(struct seq_file *m, void *v)
 static int kscope_watch_seq_show(struct seq_file *m, void *v)
 {
 	struct kscope_watch *w;
-	char comm[KSCOPE_COMM_LEN], dir[16];
+	char comm[KSCOPE_COMM_LEN], dir[KSCOPE_WATCH_NAME_LEN];
 	bool alive;
 
 	if (v == &kscope_watches) {
@@ -458,9 +468,9 @@ static int kscope_watch_seq_show(struct seq_file *m, void *v)
 	if (kscope_pid_access(file_inode(m->file)->i_sb, w->pid))
 		return SEQ_SKIP;
 	alive = kscope_watch_alive(w, comm);
-	snprintf(dir, sizeof(dir), "w%u", w->id);
 	seq_printf(m, "%7d %10s %5s %s\n",
-		   pid_nr_ns(w->pid, kscope_seq_pid_ns(m)), dir,
+		   pid_nr_ns(w->pid, kscope_seq_pid_ns(m)),
+		   kscope_watch_name(w, dir),
 		   alive ? "yes" : "no", comm);
 	return 0;
 }
